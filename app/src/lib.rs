@@ -1,0 +1,20 @@
+//! The application: routes, views and server functions, compiled for the server (`ssr`) and for
+//! the browser (`hydrate`). Server-only code sits behind `feature = "ssr"`.
+
+pub mod error;
+pub mod home;
+pub mod i18n;
+pub mod preferences;
+pub mod shell;
+pub mod system;
+pub mod validation;
+
+#[cfg(feature = "ssr")]
+pub mod api_error;
+#[cfg(feature = "ssr")]
+pub mod request;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+pub use error::{AppError, ErrorCode};
+pub use shell::{App, shell};

@@ -1,0 +1,34 @@
+//! Preference server functions. Public (no session needed): they only set a cookie.
+
+use leptos::{prelude::*, server_fn::codec::PostUrl};
+
+use super::model::{SetLocaleInput, SetThemeInput, Theme};
+use crate::{error::AppError, i18n::Locale};
+
+/// `POST /api/preferences/locale` — stores the interface language in a cookie.
+///
+/// Form-encoded `locale=en|es`. Returns the stored locale. Errors: `VAL_REQUIRED_FIELD`,
+/// `VAL_INVALID_FORMAT` (field `locale`).
+#[server(prefix = "/api", endpoint = "preferences/locale", input = PostUrl)]
+pub async fn set_locale(#[server(flatten)] input: SetLocaleInput) -> Result<Locale, AppError> {
+    crate::validation::validate(&input)?;
+    let locale: Locale = input.locale.parse().map_err(|_| {
+        AppError::invalid_field("locale", crate::error::ErrorCode::ValInvalidFormat)
+    })?;
+    crate::request::set_preference_cookie(super::model::LOCALE_COOKIE, locale.as_str());
+    Ok(locale)
+}
+
+/// `POST /api/preferences/theme` — stores the colour theme in a cookie.
+///
+/// Form-encoded `theme=system|light|dark`. Returns the stored theme. Errors:
+/// `VAL_REQUIRED_FIELD`, `VAL_INVALID_FORMAT` (field `theme`).
+#[server(prefix = "/api", endpoint = "preferences/theme", input = PostUrl)]
+pub async fn set_theme(#[server(flatten)] input: SetThemeInput) -> Result<Theme, AppError> {
+    crate::validation::validate(&input)?;
+    let theme: Theme = input.theme.parse().map_err(|()| {
+        AppError::invalid_field("theme", crate::error::ErrorCode::ValInvalidFormat)
+    })?;
+    crate::request::set_preference_cookie(super::model::THEME_COOKIE, theme.as_str());
+    Ok(theme)
+}

@@ -1,0 +1,85 @@
+//! Language and theme pickers. Each is a form that posts to its server function, so it works
+//! without JavaScript; once hydrated, a change applies at once and the button hides.
+
+use leptos::{form::ActionForm, prelude::*};
+
+use super::{
+    api::{SetLocale, SetTheme},
+    model::{SetLocaleInput, SetThemeInput, Theme},
+};
+use crate::i18n::{Locale, use_i18n};
+
+/// The current colour theme, provided by the app shell.
+#[derive(Clone, Copy, Debug)]
+pub struct ThemeContext(pub RwSignal<Theme>);
+
+/// Picks the interface language.
+#[component]
+pub fn LanguagePicker() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<SetLocale>::new();
+    let on_change = move |ev: leptos::ev::Event| {
+        if let Ok(locale) = event_target_value(&ev).parse::<Locale>() {
+            i18n.locale.set(locale);
+            action.dispatch(SetLocale { input: SetLocaleInput { locale: locale.as_str().into() } });
+        }
+    };
+    view! {
+        <ActionForm action attr:class="picker">
+            <label for="locale-picker">{move || i18n.t("language-label")}</label>
+            <select id="locale-picker" name="locale" on:change=on_change>
+                {Locale::ALL
+                    .into_iter()
+                    .map(|locale| {
+                        view! {
+                            <option
+                                value=locale.as_str()
+                                lang=locale.as_str()
+                                selected=move || i18n.locale.get() == locale
+                            >
+                                {locale.native_name()}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            <button type="submit" class="js-hidden">
+                {move || i18n.t("preferences-apply")}
+            </button>
+        </ActionForm>
+    }
+}
+
+/// Picks the colour theme.
+#[component]
+pub fn ThemePicker() -> impl IntoView {
+    let i18n = use_i18n();
+    let theme = expect_context::<ThemeContext>().0;
+    let action = ServerAction::<SetTheme>::new();
+    let on_change = move |ev: leptos::ev::Event| {
+        if let Ok(choice) = event_target_value(&ev).parse::<Theme>() {
+            theme.set(choice);
+            action.dispatch(SetTheme { input: SetThemeInput { theme: choice.as_str().into() } });
+        }
+    };
+    view! {
+        <ActionForm action attr:class="picker">
+            <label for="theme-picker">{move || i18n.t("theme-label")}</label>
+            <select id="theme-picker" name="theme" on:change=on_change>
+                {Theme::ALL
+                    .into_iter()
+                    .map(|choice| {
+                        view! {
+                            <option value=choice.as_str() selected=move || theme.get() == choice>
+                                {move || i18n.t(choice.label_key())}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            <button type="submit" class="js-hidden">
+                {move || i18n.t("preferences-apply")}
+            </button>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,10 @@
+//! The app shell: document, layout, navigation, preferences, error and not-found pages.
+
+mod document;
+mod error_view;
+mod header;
+mod not_found;
+
+pub use document::{App, shell};
+pub use error_view::ErrorView;
+pub use not_found::NotFound;

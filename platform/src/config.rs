@@ -1,0 +1,314 @@
+//! Typed configuration, loaded once at start-up and validated.
+//!
+//! Defaults come from the `[app]` table of `Leptos.toml`; environment variables (and an optional
+//! `.env` file) override them. A wrong value stops the server with a message naming the variable.
+
+use std::{fmt, path::PathBuf, time::Duration};
+
+use serde::Deserialize;
+
+/// A secret value (a URL with a password, a key) that never prints.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret itself, for the one place that must use it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// Which database the instance uses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DatabaseConfig {
+    /// The embedded default: an SQLite file.
+    Sqlite {
+        /// Path of the database file.
+        path: PathBuf,
+    },
+    /// The scaled deployment: a PostgreSQL server.
+    Postgres {
+        /// `postgres://` connection URL.
+        url: Secret,
+    },
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable, coloured lines (development).
+    Pretty,
+    /// One JSON object per line (production log shippers).
+    Json,
+}
+
+/// The application's own defaults, read from the `[app]` table of `Leptos.toml`.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
+pub struct AppDefaults {
+    /// Directory for the SQLite file, mail files and uploads.
+    pub data_dir: PathBuf,
+    /// Locale used when neither a stored preference nor `Accept-Language` picks one.
+    pub default_locale: String,
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: usize,
+    /// Most connections a database pool opens.
+    pub database_pool_size: usize,
+    /// How long a request waits for a database connection, in milliseconds.
+    pub database_timeout_ms: u64,
+    /// How long Redis may take to connect or answer, in milliseconds.
+    pub redis_timeout_ms: u64,
+    /// How long the health check waits for each service, in milliseconds.
+    pub health_timeout_ms: u64,
+}
+
+impl Default for AppDefaults {
+    fn default() -> Self {
+        Self {
+            data_dir: PathBuf::from("data"),
+            default_locale: "en".into(),
+            max_body_bytes: 2 * 1024 * 1024,
+            database_pool_size: 16,
+            database_timeout_ms: 5_000,
+            redis_timeout_ms: 2_000,
+            health_timeout_ms: 2_000,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct LeptosToml {
+    #[serde(default)]
+    app: AppDefaults,
+}
+
+impl AppDefaults {
+    /// Reads the `[app]` table of a `Leptos.toml` text (other tables are leptos' own).
+    pub fn from_toml(text: &str) -> Result<Self, ConfigError> {
+        toml::from_str::<LeptosToml>(text)
+            .map(|file| file.app)
+            .map_err(|e| ConfigError::new("Leptos.toml", e.message()))
+    }
+}
+
+/// A configuration value that is missing or wrong.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("invalid configuration: {variable}: {reason}")]
+pub struct ConfigError {
+    /// The environment variable (or file) at fault.
+    pub variable: String,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+impl ConfigError {
+    /// A new error naming the variable at fault.
+    pub fn new(variable: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self { variable: variable.into(), reason: reason.into() }
+    }
+}
+
+/// Locales the application ships translations for.
+pub const SUPPORTED_LOCALES: [&str; 2] = ["en", "es"];
+
+/// The running instance's configuration.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `DATABASE_URL`: unset means the SQLite file `<DATA_DIR>/app.db`.
+    pub database: DatabaseConfig,
+    /// `DATABASE_POOL_SIZE`.
+    pub database_pool_size: usize,
+    /// `DATABASE_TIMEOUT_MS`.
+    pub database_timeout: Duration,
+    /// `REDIS_URL`: unset means in-process cache, pub/sub and rate limits.
+    pub redis_url: Option<Secret>,
+    /// `REDIS_TIMEOUT_MS`.
+    pub redis_timeout: Duration,
+    /// `DATA_DIR`.
+    pub data_dir: PathBuf,
+    /// `DEFAULT_LOCALE`.
+    pub default_locale: String,
+    /// `MAX_BODY_BYTES`.
+    pub max_body_bytes: usize,
+    /// `HEALTH_TIMEOUT_MS`.
+    pub health_timeout: Duration,
+    /// `LOG_FORMAT`: `pretty` (default) or `json`.
+    pub log_format: LogFormat,
+}
+
+impl Config {
+    /// Loads the configuration from the process environment (after an optional `.env`).
+    pub fn from_env(defaults: AppDefaults) -> Result<Self, ConfigError> {
+        // A missing .env is normal; a malformed one is an error worth stopping for.
+        if let Err(e) = dotenvy::dotenv()
+            && !e.not_found()
+        {
+            return Err(ConfigError::new(".env", e.to_string()));
+        }
+        Self::from_vars(|name| std::env::var(name).ok(), defaults)
+    }
+
+    /// Loads the configuration from any variable source (the environment, or a map in tests).
+    pub fn from_vars(
+        var: impl Fn(&str) -> Option<String>,
+        defaults: AppDefaults,
+    ) -> Result<Self, ConfigError> {
+        let var = |name: &str| var(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+
+        let data_dir = var("DATA_DIR").map_or(defaults.data_dir, PathBuf::from);
+        let database = match var("DATABASE_URL") {
+            None => DatabaseConfig::Sqlite { path: data_dir.join("app.db") },
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                DatabaseConfig::Postgres { url: Secret::new(url) }
+            }
+            Some(url) if url.starts_with("sqlite://") => {
+                DatabaseConfig::Sqlite { path: PathBuf::from(url.trim_start_matches("sqlite://")) }
+            }
+            Some(_) => {
+                return Err(ConfigError::new(
+                    "DATABASE_URL",
+                    "must start with postgres://, postgresql:// or sqlite:// (or be unset for \
+                     the embedded SQLite file)",
+                ));
+            }
+        };
+        let redis_url = match var("REDIS_URL") {
+            None => None,
+            Some(url) if url.starts_with("redis://") || url.starts_with("rediss://") => {
+                Some(Secret::new(url))
+            }
+            Some(_) => {
+                return Err(ConfigError::new("REDIS_URL", "must start with redis:// or rediss://"));
+            }
+        };
+        let default_locale = var("DEFAULT_LOCALE").unwrap_or(defaults.default_locale);
+        if !SUPPORTED_LOCALES.contains(&default_locale.as_str()) {
+            return Err(ConfigError::new(
+                "DEFAULT_LOCALE",
+                format!("must be one of {}", SUPPORTED_LOCALES.join(", ")),
+            ));
+        }
+        let log_format = match var("LOG_FORMAT").as_deref() {
+            None | Some("pretty") => LogFormat::Pretty,
+            Some("json") => LogFormat::Json,
+            Some(_) => return Err(ConfigError::new("LOG_FORMAT", "must be `pretty` or `json`")),
+        };
+
+        Ok(Self {
+            database,
+            database_pool_size: number(&var, "DATABASE_POOL_SIZE", defaults.database_pool_size, 1)?,
+            database_timeout: millis(&var, "DATABASE_TIMEOUT_MS", defaults.database_timeout_ms)?,
+            redis_url,
+            redis_timeout: millis(&var, "REDIS_TIMEOUT_MS", defaults.redis_timeout_ms)?,
+            data_dir,
+            default_locale,
+            max_body_bytes: number(&var, "MAX_BODY_BYTES", defaults.max_body_bytes, 1024)?,
+            health_timeout: millis(&var, "HEALTH_TIMEOUT_MS", defaults.health_timeout_ms)?,
+            log_format,
+        })
+    }
+}
+
+fn number<T>(
+    var: &impl Fn(&str) -> Option<String>,
+    name: &str,
+    default: T,
+    min: T,
+) -> Result<T, ConfigError>
+where
+    T: std::str::FromStr + PartialOrd + fmt::Display + Copy,
+{
+    let Some(raw) = var(name) else { return Ok(default) };
+    let value: T = raw
+        .parse()
+        .map_err(|_| ConfigError::new(name, format!("`{raw}` is not a whole number")))?;
+    if value < min {
+        return Err(ConfigError::new(name, format!("must be at least {min}")));
+    }
+    Ok(value)
+}
+
+fn millis(
+    var: &impl Fn(&str) -> Option<String>,
+    name: &str,
+    default: u64,
+) -> Result<Duration, ConfigError> {
+    number(var, name, default, 1).map(Duration::from_millis)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn load(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> =
+            vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        Config::from_vars(|name| map.get(name).cloned(), AppDefaults::default())
+    }
+
+    #[test]
+    fn no_variables_means_the_embedded_default() {
+        let config = load(&[]).expect("defaults are valid");
+        assert_eq!(config.database, DatabaseConfig::Sqlite { path: PathBuf::from("data/app.db") });
+        assert_eq!(config.redis_url, None);
+        assert_eq!(config.default_locale, "en");
+        assert_eq!(config.log_format, LogFormat::Pretty);
+    }
+
+    #[test]
+    fn database_url_selects_postgres_and_data_dir_moves_sqlite() {
+        let pg = load(&[("DATABASE_URL", "postgres://u@h/db")]).expect("valid");
+        assert_eq!(pg.database, DatabaseConfig::Postgres { url: Secret::new("postgres://u@h/db") });
+        let moved = load(&[("DATA_DIR", "/tmp/x")]).expect("valid");
+        assert_eq!(moved.database, DatabaseConfig::Sqlite { path: PathBuf::from("/tmp/x/app.db") });
+    }
+
+    #[test]
+    fn wrong_values_name_their_variable() {
+        let cases = [
+            ("DATABASE_URL", "mysql://x"),
+            ("REDIS_URL", "http://x"),
+            ("DEFAULT_LOCALE", "fr"),
+            ("LOG_FORMAT", "xml"),
+            ("DATABASE_POOL_SIZE", "0"),
+            ("DATABASE_POOL_SIZE", "many"),
+            ("MAX_BODY_BYTES", "10"),
+            ("HEALTH_TIMEOUT_MS", "-1"),
+        ];
+        for (name, value) in cases {
+            let err = load(&[(name, value)]).expect_err(name);
+            assert_eq!(err.variable, name, "{name}={value}");
+            assert!(err.to_string().contains(name));
+        }
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let config = load(&[("DATABASE_URL", "postgres://user:hunter2@h/db")]).expect("valid");
+        assert!(!format!("{config:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn leptos_toml_app_table_is_read_and_checked() {
+        let defaults = AppDefaults::from_toml("[app]\ndata-dir = \"var\"\nmax-body-bytes = 4096\n")
+            .expect("ok");
+        assert_eq!(defaults.data_dir, PathBuf::from("var"));
+        assert_eq!(defaults.max_body_bytes, 4096);
+        assert_eq!(defaults.default_locale, "en");
+        let err = AppDefaults::from_toml("[app]\ndata-dri = \"var\"\n").expect_err("typo");
+        assert_eq!(err.variable, "Leptos.toml");
+    }
+}

@@ -1,0 +1,64 @@
+//! Named, expiring leases in the database: at most one instance holds a lease at a time, so a
+//! periodic job (a purge, a digest) runs once even when many instances are up.
+
+use std::time::Duration;
+
+use diesel::{
+    BoolExpressionMethods, ExpressionMethods, query_dsl::methods::FilterDsl as _, upsert::excluded,
+};
+
+use crate::{
+    clock::now_utc,
+    db::{Db, DbError, schema::job_leases},
+};
+
+/// Takes the lease `name` for `holder` for `ttl`, or renews it if `holder` already has it.
+///
+/// Returns `true` when `holder` holds the lease afterwards, `false` when another holder's
+/// lease has not expired yet.
+#[tracing::instrument(skip(db))]
+pub async fn try_acquire(
+    db: &Db,
+    name: &str,
+    holder: &str,
+    ttl: Duration,
+) -> Result<bool, DbError> {
+    let now = now_utc();
+    let expires_at = now + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::MAX);
+    let row = (
+        job_leases::name.eq(name),
+        job_leases::holder.eq(holder),
+        job_leases::expires_at.eq(expires_at),
+        job_leases::updated_at.eq(now),
+    );
+    let changed = crate::with_conn!(db, conn => {
+        diesel::insert_into(job_leases::table)
+            .values(row)
+            .on_conflict(job_leases::name)
+            .do_update()
+            .set((
+                job_leases::holder.eq(excluded(job_leases::holder)),
+                job_leases::expires_at.eq(excluded(job_leases::expires_at)),
+                job_leases::updated_at.eq(excluded(job_leases::updated_at)),
+            ))
+            .filter(job_leases::expires_at.lt(now).or(job_leases::holder.eq(holder)))
+            .execute(conn)
+            .await?
+    });
+    Ok(changed == 1)
+}
+
+/// Gives the lease up early if `holder` has it.
+#[tracing::instrument(skip(db))]
+pub async fn release(db: &Db, name: &str, holder: &str) -> Result<(), DbError> {
+    crate::with_conn!(db, conn => {
+        diesel::delete(
+            job_leases::table
+                .filter(job_leases::name.eq(name))
+                .filter(job_leases::holder.eq(holder)),
+        )
+        .execute(conn)
+        .await?;
+    });
+    Ok(())
+}

@@ -1,0 +1,152 @@
+//! Test support: a throwaway database per test — an SQLite file in a temporary directory, or a
+//! fresh PostgreSQL database on the server named by `TEST_DATABASE_URL`, dropped afterwards —
+//! and the Redis named by `TEST_REDIS_URL`.
+
+use std::{path::PathBuf, time::Duration};
+
+use diesel_async::{AsyncConnection, AsyncPgConnection, SimpleAsyncConnection};
+use tempfile::TempDir;
+
+use crate::config::{AppDefaults, Config, DatabaseConfig, LogFormat, Secret};
+
+/// The PostgreSQL server for tests, e.g. `postgres://postgres@127.0.0.1:5432/postgres`.
+pub fn test_database_url() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL").ok().filter(|v| !v.is_empty())
+}
+
+/// The Redis server for tests, e.g. `redis://127.0.0.1:6379`.
+pub fn test_redis_url() -> Option<String> {
+    std::env::var("TEST_REDIS_URL").ok().filter(|v| !v.is_empty())
+}
+
+/// One test's database and data directory, removed when dropped.
+pub struct TestDatabase {
+    /// The database to connect to.
+    pub database: DatabaseConfig,
+    /// A temporary data directory (holds the SQLite file when SQLite is used).
+    pub data_dir: TempDir,
+    postgres: Option<(String, String)>,
+}
+
+impl std::fmt::Debug for TestDatabase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TestDatabase({})", self.backend())
+    }
+}
+
+impl TestDatabase {
+    /// A new SQLite file in a temporary directory.
+    pub fn sqlite() -> Self {
+        let data_dir = tempfile::tempdir().expect("temporary directory");
+        let database = DatabaseConfig::Sqlite { path: data_dir.path().join("app.db") };
+        Self { database, data_dir, postgres: None }
+    }
+
+    /// A new, empty PostgreSQL database, or `None` when `TEST_DATABASE_URL` is unset.
+    pub async fn postgres() -> Option<Self> {
+        let admin_url = test_database_url()?;
+        let name = format!("test_{}", uuid::Uuid::now_v7().simple());
+        let mut admin = AsyncPgConnection::establish(&admin_url)
+            .await
+            .expect("TEST_DATABASE_URL must point at a reachable PostgreSQL server");
+        admin.batch_execute(&format!("CREATE DATABASE {name}")).await.expect("create database");
+        let url = with_database(&admin_url, &name);
+        Some(Self {
+            database: DatabaseConfig::Postgres { url: Secret::new(url) },
+            data_dir: tempfile::tempdir().expect("temporary directory"),
+            postgres: Some((admin_url, name)),
+        })
+    }
+
+    /// SQLite, and PostgreSQL too when `TEST_DATABASE_URL` is set.
+    pub async fn each_backend() -> Vec<Self> {
+        let mut all = vec![Self::sqlite()];
+        all.extend(Self::postgres().await);
+        all
+    }
+
+    /// `sqlite` or `postgresql`.
+    pub fn backend(&self) -> &'static str {
+        match self.database {
+            DatabaseConfig::Sqlite { .. } => "sqlite",
+            DatabaseConfig::Postgres { .. } => "postgresql",
+        }
+    }
+
+    /// A configuration for this database, with Redis when `redis_url` is given.
+    pub fn config(&self, redis_url: Option<String>) -> Config {
+        test_config(self.database.clone(), self.data_dir.path().to_owned(), redis_url)
+    }
+}
+
+/// A configuration with test-friendly timeouts.
+pub fn test_config(
+    database: DatabaseConfig,
+    data_dir: PathBuf,
+    redis_url: Option<String>,
+) -> Config {
+    let defaults = AppDefaults::default();
+    Config {
+        database,
+        database_pool_size: 8,
+        database_timeout: Duration::from_secs(5),
+        redis_url: redis_url.map(Secret::new),
+        redis_timeout: Duration::from_secs(2),
+        data_dir,
+        default_locale: defaults.default_locale,
+        max_body_bytes: defaults.max_body_bytes,
+        health_timeout: Duration::from_secs(2),
+        log_format: LogFormat::Pretty,
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let Some((admin_url, name)) = self.postgres.take() else { return };
+        // Drop runs outside any async context: use a short-lived runtime on its own thread.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            runtime.block_on(async {
+                let mut admin = AsyncPgConnection::establish(&admin_url).await?;
+                admin
+                    .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await?;
+                Ok::<_, anyhow::Error>(())
+            })?;
+            Ok::<_, anyhow::Error>(())
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("warning: could not drop a test database");
+        }
+    }
+}
+
+/// `url` with its database name replaced by `name`.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[scheme_end..].find('/') {
+        Some(slash) => &base[..scheme_end + slash],
+        None => base,
+    };
+    match query {
+        Some(query) => format!("{base}/{name}?{query}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn replaces_the_database_name() {
+        assert_eq!(with_database("postgres://u@h:5432/test", "x"), "postgres://u@h:5432/x");
+        assert_eq!(with_database("postgres://u@h", "x"), "postgres://u@h/x");
+        assert_eq!(
+            with_database("postgres://h/db?sslmode=disable", "x"),
+            "postgres://h/x?sslmode=disable"
+        );
+    }
+}

@@ -1,0 +1,7 @@
+# Shared environment of the scripts (sourced, not run).
+# Tools installed from npm live outside the checkout so every clone reuses them.
+export TOOLS_DIR="${TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/saas-foundation/tools}"
+export PATH="$HOME/.cargo/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
+export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+# Where cargo builds; CI points it outside the clone so later runs reuse it.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"

@@ -1,0 +1,117 @@
+//! Cross-cutting HTTP layers: request ids, security headers, JSON errors for the API.
+
+use app::{AppError, ErrorCode, api_error, request::REQUEST_ID_HEADER, state::AppState};
+use axum::{
+    body::Body,
+    extract::{Request, State},
+    http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+
+/// Longest request id accepted from a client.
+const MAX_REQUEST_ID_LEN: usize = 128;
+
+/// Gives every request an id — the client's `x-request-id` when it is safe to log, a new UUIDv7
+/// otherwise — makes it visible to handlers and echoes it on the response.
+pub async fn request_id(mut request: Request, next: Next) -> Response {
+    let name = HeaderName::from_static(REQUEST_ID_HEADER);
+    let id = request
+        .headers()
+        .get(&name)
+        .filter(|value| is_safe_request_id(value.as_bytes()))
+        .cloned()
+        .unwrap_or_else(|| {
+            HeaderValue::from_str(&uuid::Uuid::now_v7().to_string())
+                .unwrap_or_else(|_| HeaderValue::from_static("invalid"))
+        });
+    request.headers_mut().insert(name.clone(), id.clone());
+    let mut response = next.run(request).await;
+    response.headers_mut().insert(name, id);
+    response
+}
+
+fn is_safe_request_id(id: &[u8]) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_REQUEST_ID_LEN
+        && id.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+}
+
+/// Headers every response carries unless the handler set its own (pages set a CSP with a nonce).
+pub fn security_headers() -> [(HeaderName, HeaderValue); 6] {
+    [
+        (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+        (header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin")),
+        (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        ),
+        (
+            HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        ),
+        (
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+        ),
+    ]
+}
+
+/// A JSON error response for `error`, completed from the request (message, request id).
+pub fn error_response(error: AppError, request_headers: &HeaderMap, state: &AppState) -> Response {
+    let default_locale = state.platform.config.default_locale.parse().unwrap_or_default();
+    let error = api_error::complete(error, request_headers, default_locale);
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, axum::Json(error)).into_response()
+}
+
+/// Answers API paths that match no route with a JSON `BIZ_NOT_FOUND`, not an HTML page.
+pub async fn api_not_found(State(state): State<AppState>, request: Request) -> Response {
+    error_response(AppError::not_found("endpoint"), request.headers(), &state)
+}
+
+/// Turns the body-limit layer's plain-text 413 into a JSON `VAL_TOO_LONG` error (status kept).
+pub async fn json_payload_too_large(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let headers = request.headers().clone();
+    let response = next.run(request).await;
+    if response.status() != StatusCode::PAYLOAD_TOO_LARGE
+        || response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"application/json"))
+    {
+        return response;
+    }
+    let max = state.platform.config.max_body_bytes;
+    let mut json = error_response(
+        AppError::new(ErrorCode::ValTooLong).with_detail("maxBytes", max),
+        &headers,
+        &state,
+    );
+    *json.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+    json
+}
+
+/// Marks a body as not to be cached.
+pub fn no_store(mut response: Response<Body>) -> Response<Body> {
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_safe_request_id;
+
+    #[test]
+    fn request_ids_must_be_short_and_plain() {
+        assert!(is_safe_request_id(b"0199a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"));
+        assert!(!is_safe_request_id(b""));
+        assert!(!is_safe_request_id(b"evil\nlog line"));
+        assert!(!is_safe_request_id(&[b'a'; 129]));
+    }
+}
