@@ -1,5 +1,7 @@
 //! Logging: pretty lines in development, JSON lines with `LOG_FORMAT=json`; `RUST_LOG` filters.
 
+use std::io::IsTerminal as _;
+
 use platform::config::LogFormat;
 use tracing_subscriber::{EnvFilter, fmt, prelude::*};
 
@@ -12,7 +14,10 @@ pub fn init(format: LogFormat) {
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
     let registry = tracing_subscriber::registry().with(filter);
     let result = match format {
-        LogFormat::Pretty => registry.with(fmt::layer().compact()).try_init(),
+        LogFormat::Pretty => {
+            let ansi = std::io::stdout().is_terminal();
+            registry.with(fmt::layer().compact().with_ansi(ansi)).try_init()
+        }
         LogFormat::Json => registry
             .with(fmt::layer().json().flatten_event(true).with_current_span(true))
             .try_init(),

@@ -101,11 +101,11 @@ fn as_app_error(error: &Error) -> AppError {
 fn initial_preferences() -> (Locale, Theme) {
     #[cfg(feature = "ssr")]
     {
-        let set_headers = crate::request::headers();
-        let locale = set_headers.as_ref().map_or_else(crate::request::default_locale, |h| {
+        let headers = crate::request::headers();
+        let locale = headers.as_ref().map_or_else(crate::request::default_locale, |h| {
             crate::request::locale(h, crate::request::default_locale())
         });
-        let theme = set_headers.as_ref().map(crate::request::theme).unwrap_or_default();
+        let theme = headers.as_ref().map(crate::request::theme).unwrap_or_default();
         csp::set_header();
         (locale, theme)
     }
