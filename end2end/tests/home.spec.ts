@@ -25,6 +25,7 @@ test("the page hydrates without errors and the theme picker works in place", asy
 
   await page.getByLabel("Theme").selectOption("dark");
   await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+  await expect(page.locator("body")).toHaveCSS("background-color", "rgb(15, 17, 21)");
   expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe(
     "still here",
   );

@@ -12,6 +12,20 @@ use crate::{
     db::{Db, DbError, schema::job_leases},
 };
 
+/// A lease row to insert.
+#[derive(Debug, diesel::Insertable)]
+#[diesel(table_name = job_leases)]
+pub struct NewLease<'a> {
+    /// The job the lease is for.
+    pub name: &'a str,
+    /// The instance holding it.
+    pub holder: &'a str,
+    /// When it lapses unless renewed.
+    pub expires_at: chrono::NaiveDateTime,
+    /// When it was last taken or renewed.
+    pub updated_at: chrono::NaiveDateTime,
+}
+
 /// Takes the lease `name` for `holder` for `ttl`, or renews it if `holder` already has it.
 ///
 /// Returns `true` when `holder` holds the lease afterwards, `false` when another holder's
@@ -25,12 +39,7 @@ pub async fn try_acquire(
 ) -> Result<bool, DbError> {
     let now = now_utc();
     let expires_at = now + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::MAX);
-    let row = (
-        job_leases::name.eq(name),
-        job_leases::holder.eq(holder),
-        job_leases::expires_at.eq(expires_at),
-        job_leases::updated_at.eq(now),
-    );
+    let row = NewLease { name, holder, expires_at, updated_at: now };
     let changed = crate::with_conn!(db, conn => {
         diesel::insert_into(job_leases::table)
             .values(row)

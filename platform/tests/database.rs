@@ -4,9 +4,17 @@ use std::time::Duration;
 
 use diesel::{ExpressionMethods, QueryDsl};
 use platform::{
-    Db, DbError, Platform, clock::now_utc, db::schema::job_leases, lease, testing::TestDatabase,
+    Db, DbError, Platform,
+    clock::now_utc,
+    db::schema::job_leases,
+    lease::{self, NewLease},
+    testing::TestDatabase,
     transaction, with_conn,
 };
+
+fn lease_row<'a>(name: &'a str, holder: &'a str) -> NewLease<'a> {
+    NewLease { name, holder, expires_at: now_utc(), updated_at: now_utc() }
+}
 
 async fn started(test_db: &TestDatabase) -> Platform {
     Platform::start(test_db.config(None)).await.expect("platform starts")
@@ -64,12 +72,7 @@ async fn unique_violations_and_missing_rows_are_classified() {
         let insert = || async {
             with_conn!(&platform.db, conn => {
                 diesel::insert_into(job_leases::table)
-                    .values((
-                        job_leases::name.eq("purge"),
-                        job_leases::holder.eq("a"),
-                        job_leases::expires_at.eq(now_utc()),
-                        job_leases::updated_at.eq(now_utc()),
-                    ))
+                    .values(lease_row("purge", "a"))
                     .execute(conn)
                     .await
                     .map_err(DbError::from)
@@ -101,12 +104,7 @@ async fn transactions_commit_on_ok_and_roll_back_on_err() {
         let platform = started(&test_db).await;
         let failed: Result<(), DbError> = transaction!(&platform.db, conn => {
             diesel::insert_into(job_leases::table)
-                .values((
-                    job_leases::name.eq("rolled-back"),
-                    job_leases::holder.eq("a"),
-                    job_leases::expires_at.eq(now_utc()),
-                    job_leases::updated_at.eq(now_utc()),
-                ))
+                .values(lease_row("rolled-back", "a"))
                 .execute(conn)
                 .await?;
             Err(DbError::NotFound)
@@ -116,12 +114,7 @@ async fn transactions_commit_on_ok_and_roll_back_on_err() {
 
         let committed = transaction!(&platform.db, conn => {
             diesel::insert_into(job_leases::table)
-                .values((
-                    job_leases::name.eq("kept"),
-                    job_leases::holder.eq("a"),
-                    job_leases::expires_at.eq(now_utc()),
-                    job_leases::updated_at.eq(now_utc()),
-                ))
+                .values(lease_row("kept", "a"))
                 .execute(conn)
                 .await
                 .map_err(DbError::from)
@@ -146,12 +139,7 @@ async fn concurrent_read_then_write_transactions_all_succeed() {
                         let seen: i64 = job_leases::table.count().get_result(conn).await?;
                         tokio::time::sleep(Duration::from_millis(2)).await;
                         diesel::insert_into(job_leases::table)
-                            .values((
-                                job_leases::name.eq(format!("job-{i}")),
-                                job_leases::holder.eq(seen.to_string()),
-                                job_leases::expires_at.eq(now_utc()),
-                                job_leases::updated_at.eq(now_utc()),
-                            ))
+                            .values(lease_row(&format!("job-{i}"), &seen.to_string()))
                             .execute(conn)
                             .await?;
                         Ok(())

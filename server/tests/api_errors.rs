@@ -202,7 +202,7 @@ fn a_database_outage_is_503_service_unavailable() {
         let db = TestDatabase::sqlite();
         let mut config = db.config(None);
         config.database = DatabaseConfig::Sqlite { path: db.data_dir.path().join("gone/app.db") };
-        let app = TestApp::with_platform(Platform::new(config).expect("lazy"), db);
+        let app = TestApp::with_platform(Platform::new(config).expect("lazy"), db).await;
         let response = app.get("/api/system/status").await;
         assert_eq!(response.status, StatusCode::SERVICE_UNAVAILABLE);
         let body = response.json();

@@ -53,7 +53,7 @@ fn an_unreachable_database_is_503_and_named() {
         let db = TestDatabase::sqlite();
         let mut config = db.config(None);
         config.database = DatabaseConfig::Sqlite { path: db.data_dir.path().join("gone/app.db") };
-        let app = TestApp::with_platform(Platform::new(config).expect("lazy"), db);
+        let app = TestApp::with_platform(Platform::new(config).expect("lazy"), db).await;
 
         let response = app.get("/api/health").await;
         assert_eq!(response.status, StatusCode::SERVICE_UNAVAILABLE);
@@ -71,7 +71,7 @@ fn an_unreachable_postgres_is_503() {
         let mut config = db.config(None);
         config.database =
             DatabaseConfig::Postgres { url: Secret::new("postgres://postgres@127.0.0.1:1/none") };
-        let app = TestApp::with_platform(Platform::new(config).expect("lazy"), db);
+        let app = TestApp::with_platform(Platform::new(config).expect("lazy"), db).await;
         let response = app.get("/api/health").await;
         assert_eq!(response.status, StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(response.json()["services"]["database"], "unavailable");
@@ -85,7 +85,7 @@ fn an_unreachable_redis_is_503_and_named() {
         let config = db.config(Some("redis://127.0.0.1:1".into()));
         let platform = Platform::new(config).expect("lazy");
         platform.db.run_migrations().await.expect("migrations");
-        let app = TestApp::with_platform(platform, db);
+        let app = TestApp::with_platform(platform, db).await;
 
         let response = app.get("/api/health").await;
         assert_eq!(response.status, StatusCode::SERVICE_UNAVAILABLE);

@@ -69,3 +69,29 @@ fn unknown_pages_are_404_html() {
         assert!(response.text().contains("Page not found"));
     });
 }
+
+#[test]
+fn a_failing_section_shows_the_translated_error_panel() {
+    common::block_on(async {
+        let db = TestDatabase::sqlite();
+        let mut config = db.config(None);
+        config.database = platform::config::DatabaseConfig::Sqlite {
+            path: db.data_dir.path().join("gone/app.db"),
+        };
+        let app = TestApp::with_platform(platform::Platform::new(config).expect("lazy"), db).await;
+        let response = app
+            .send(
+                Request::get("/")
+                    .header(header::ACCEPT_LANGUAGE, "es")
+                    .body(Body::empty())
+                    .expect("req"),
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::OK, "the rest of the page still renders");
+        let html = response.text();
+        assert!(html.contains(r#"role="alert""#), "{html}");
+        assert!(html.contains("Algo salió mal"));
+        assert!(html.contains("El servicio no está disponible temporalmente"));
+        assert!(html.contains("SYS_SERVICE_UNAVAILABLE"));
+    });
+}

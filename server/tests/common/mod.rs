@@ -9,12 +9,20 @@ use axum::{
     http::{self, HeaderMap, Request, StatusCode, header},
 };
 use http_body_util::BodyExt as _;
+use hyper_util::{
+    client::legacy::{Client, connect::HttpConnector},
+    rt::TokioExecutor,
+};
 use leptos::config::LeptosOptions;
 use platform::{
     Platform,
     testing::{TestDatabase, test_redis_url},
 };
-use tower::ServiceExt as _;
+use std::{net::SocketAddr, time::Duration};
+use tokio::net::TcpListener;
+
+/// A request that takes longer than this fails its test instead of hanging it.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// One multi-threaded runtime for every test of a binary, as in production: leptos keeps
 /// process-wide state (its executor, route registry) that must not outlive a per-test runtime.
@@ -37,11 +45,14 @@ pub fn block_on<F: Future<Output = ()> + Send + 'static>(test: F) {
     }
 }
 
-/// The app's router and state over a throwaway database.
+/// The app's router and state over a throwaway database, served on an ephemeral port of
+/// 127.0.0.1 exactly as in production (`axum::serve`), and a client to call it.
 pub struct TestApp {
     pub router: Router,
     pub state: AppState,
     pub db: TestDatabase,
+    pub addr: SocketAddr,
+    client: Client<HttpConnector, Body>,
 }
 
 /// A collected response.
@@ -75,14 +86,19 @@ impl TestApp {
     /// Starts the platform (migrations included) on `db`, with Redis when `redis_url` is set.
     pub async fn start(db: TestDatabase, redis_url: Option<String>) -> Self {
         let platform = Platform::start(db.config(redis_url)).await.expect("platform starts");
-        Self::with_platform(platform, db)
+        Self::with_platform(platform, db).await
     }
 
     /// Wraps an already built (possibly broken) platform.
-    pub fn with_platform(platform: Platform, db: TestDatabase) -> Self {
+    pub async fn with_platform(platform: Platform, db: TestDatabase) -> Self {
         let state = AppState { leptos_options: leptos_options(), platform };
         let router = server::router::build(state.clone());
-        Self { router, state, db }
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("ephemeral port");
+        let addr = listener.local_addr().expect("bound");
+        // The server lives as long as the shared runtime; each test has its own port.
+        tokio::spawn(axum::serve(listener, router.clone()).into_future());
+        let client = Client::builder(TokioExecutor::new()).build_http();
+        Self { router, state, db, addr, client }
     }
 
     /// SQLite with in-process ports; PostgreSQL (with Redis when `TEST_REDIS_URL` is set) when
@@ -100,7 +116,14 @@ impl TestApp {
     }
 
     pub async fn send(&self, request: Request<Body>) -> TestResponse {
-        let response = self.router.clone().oneshot(request).await.expect("infallible");
+        let (mut parts, body) = request.into_parts();
+        let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+        parts.uri = format!("http://{}{path}", self.addr).parse().expect("uri");
+        let request = Request::from_parts(parts, body);
+        let response = tokio::time::timeout(REQUEST_TIMEOUT, self.client.request(request))
+            .await
+            .expect("the server answers within the timeout")
+            .expect("the request reaches the server");
         let (parts, body) = response.into_parts();
         let body = body.collect().await.expect("body").to_bytes();
         TestResponse { status: parts.status, headers: parts.headers, body }
