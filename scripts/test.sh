@@ -17,7 +17,15 @@ step "cargo clippy (server)"
 cargo clippy --workspace --exclude frontend --all-targets --locked -- -D warnings
 step "cargo clippy (browser, wasm32)"
 cargo clippy -p frontend --target wasm32-unknown-unknown --locked -- -D warnings
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
 step "cargo test"
-cargo test --workspace --exclude frontend --locked
+cargo test --workspace --exclude frontend --locked 2>&1 | tee "$logs/rust.log"
 step "end-to-end"
-scripts/e2e.sh
+scripts/e2e.sh 2>&1 | tee "$logs/e2e.log"
+
+# One closing line for the whole run (each step above has already failed the script on error).
+rust=$(grep -E '^test result: ok\.' "$logs/rust.log" | awk '{ sum += $4 } END { print sum + 0 }')
+e2e=$(grep -E '^ +[0-9]+ passed' "$logs/e2e.log" | awk '{ sum += $1 } END { print sum + 0 }')
+echo "rust: $rust passed, end-to-end: $e2e passed"
+echo "tests: $((rust + e2e)) passed, 0 failed"
