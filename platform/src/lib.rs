@@ -9,6 +9,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod lease;
+pub mod password;
 pub mod pubsub;
 pub mod rate_limit;
 pub mod redis_conn;
