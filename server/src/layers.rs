@@ -2,7 +2,6 @@
 
 use app::{AppError, ErrorCode, api_error, request::REQUEST_ID_HEADER, state::AppState};
 use axum::{
-    body::Body,
     extract::{Request, State},
     http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header},
     middleware::Next,
@@ -95,12 +94,6 @@ pub async fn json_payload_too_large(
     );
     *json.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
     json
-}
-
-/// Marks a body as not to be cached.
-pub fn no_store(mut response: Response<Body>) -> Response<Body> {
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
 }
 
 #[cfg(test)]

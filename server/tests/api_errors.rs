@@ -56,7 +56,7 @@ fn messages_follow_the_stored_language_then_accept_language() {
         let app = sqlite_app().await;
         let spanish = app
             .send(
-                form_request("/api/preferences/theme", "")
+                form_request("/api/preferences/theme")
                     .header(header::ACCEPT_LANGUAGE, "es-MX,es;q=0.9")
                     .body(Body::from("theme=purple"))
                     .expect("req"),
@@ -66,7 +66,7 @@ fn messages_follow_the_stored_language_then_accept_language() {
 
         let stored_english = app
             .send(
-                form_request("/api/preferences/theme", "")
+                form_request("/api/preferences/theme")
                     .header(header::ACCEPT_LANGUAGE, "es")
                     .header(header::COOKIE, "lang=en")
                     .body(Body::from("theme=purple"))
@@ -99,7 +99,7 @@ fn plain_form_posts_redirect_back_with_or_without_the_error() {
     common::block_on(async {
         let app = sqlite_app().await;
         let post = |body: &'static str| {
-            form_request("/api/preferences/locale", body)
+            form_request("/api/preferences/locale")
                 .header(header::ACCEPT, "text/html,application/xhtml+xml")
                 .header(header::REFERER, "http://127.0.0.1:3000/")
                 .body(Body::from(body))
@@ -139,7 +139,7 @@ fn request_ids_are_propagated_when_safe_and_replaced_otherwise() {
         let app = sqlite_app().await;
         let kept = app
             .send(
-                form_request("/api/preferences/locale", "")
+                form_request("/api/preferences/locale")
                     .header("x-request-id", "client-abc.123")
                     .body(Body::from("locale=xx"))
                     .expect("req"),
@@ -168,7 +168,7 @@ fn oversized_bodies_are_413_json() {
         let size = app.state.platform.config.max_body_bytes + 1;
         let response = app
             .send(
-                form_request("/api/preferences/locale", "")
+                form_request("/api/preferences/locale")
                     .header(header::CONTENT_LENGTH, size)
                     .body(Body::from(vec![b'a'; size]))
                     .expect("req"),

@@ -134,11 +134,11 @@ impl TestApp {
     }
 
     pub async fn post_form(&self, uri: &str, form: &str) -> TestResponse {
-        self.send(form_request(uri, form).body(Body::from(form.to_owned())).expect("request")).await
+        self.send(form_request(uri).body(Body::from(form.to_owned())).expect("request")).await
     }
 }
 
 /// A form POST builder, to add headers to.
-pub fn form_request(uri: &str, _form: &str) -> http::request::Builder {
+pub fn form_request(uri: &str) -> http::request::Builder {
     Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
 }
