@@ -4,7 +4,6 @@
 
 use app::state::AppState;
 use axum::{
-    Router,
     body::{Body, Bytes},
     http::{self, HeaderMap, Request, StatusCode, header},
 };
@@ -48,11 +47,18 @@ pub fn block_on<F: Future<Output = ()> + Send + 'static>(test: F) {
 /// The app's router and state over a throwaway database, served on an ephemeral port of
 /// 127.0.0.1 exactly as in production (`axum::serve`), and a client to call it.
 pub struct TestApp {
-    pub router: Router,
     pub state: AppState,
     pub db: TestDatabase,
     pub addr: SocketAddr,
     client: Client<HttpConnector, Body>,
+    server: tokio::task::AbortHandle,
+}
+
+impl Drop for TestApp {
+    /// Stops the server first, so its pool is gone before the test database is dropped.
+    fn drop(&mut self) {
+        self.server.abort();
+    }
 }
 
 /// A collected response.
@@ -95,10 +101,9 @@ impl TestApp {
         let router = server::router::build(state.clone());
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("ephemeral port");
         let addr = listener.local_addr().expect("bound");
-        // The server lives as long as the shared runtime; each test has its own port.
-        tokio::spawn(axum::serve(listener, router.clone()).into_future());
+        let server = tokio::spawn(axum::serve(listener, router).into_future()).abort_handle();
         let client = Client::builder(TokioExecutor::new()).build_http();
-        Self { router, state, db, addr, client }
+        Self { state, db, addr, client, server }
     }
 
     /// SQLite with in-process ports; PostgreSQL (with Redis when `TEST_REDIS_URL` is set) when
