@@ -25,6 +25,15 @@ pub fn complete(mut error: AppError, headers: &HeaderMap, default_locale: Locale
     error
 }
 
+/// The `Retry-After` header of a rate-limit error.
+pub fn retry_after(error: &AppError) -> Option<http::HeaderValue> {
+    if error.code != crate::ErrorCode::SysRateLimit {
+        return None;
+    }
+    let seconds = error.details.get("retryAfter")?.as_u64()?;
+    http::HeaderValue::from_str(&seconds.to_string()).ok()
+}
+
 /// Completes `error` from the current request and encodes it as the JSON body.
 pub(crate) fn finish(error: &AppError) -> Bytes {
     let mut error = error.clone();
@@ -35,6 +44,9 @@ pub(crate) fn finish(error: &AppError) -> Bytes {
                 (use_context::<ResponseOptions>(), http::StatusCode::from_u16(error.status()))
         {
             response.set_status(status);
+            if let Some(value) = retry_after(&error) {
+                response.insert_header(http::header::RETRY_AFTER, value);
+            }
         }
     }
     match serde_json::to_vec(&error) {

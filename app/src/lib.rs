@@ -1,6 +1,7 @@
 //! The application: routes, views and server functions, compiled for the server (`ssr`) and for
 //! the browser (`hydrate`). Server-only code sits behind `feature = "ssr"`.
 
+pub mod auth;
 pub mod error;
 pub mod home;
 pub mod i18n;

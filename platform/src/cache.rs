@@ -55,7 +55,7 @@ impl Cache {
             }
             Self::Redis(handle) => {
                 let mut conn = handle.connection().await?;
-                Ok(conn.get(redis_key(key)).await?)
+                Ok(conn.get(handle.key(&format!("cache:{key}"))).await?)
             }
         }
     }
@@ -75,7 +75,7 @@ impl Cache {
             Self::Redis(handle) => {
                 let mut conn = handle.connection().await?;
                 let millis = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
-                let () = conn.pset_ex(redis_key(key), value, millis).await?;
+                let () = conn.pset_ex(handle.key(&format!("cache:{key}")), value, millis).await?;
                 Ok(())
             }
         }
@@ -90,13 +90,9 @@ impl Cache {
             }
             Self::Redis(handle) => {
                 let mut conn = handle.connection().await?;
-                let _: i64 = conn.del(redis_key(key)).await?;
+                let _: i64 = conn.del(handle.key(&format!("cache:{key}"))).await?;
                 Ok(())
             }
         }
     }
-}
-
-fn redis_key(key: &str) -> String {
-    format!("cache:{key}")
 }

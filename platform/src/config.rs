@@ -71,6 +71,10 @@ pub struct AppDefaults {
     pub redis_timeout_ms: u64,
     /// How long the health check waits for each service, in milliseconds.
     pub health_timeout_ms: u64,
+    /// Sender of the application's mail.
+    pub mail_from: String,
+    /// Whether inviting and accepting invitations need a verified email address.
+    pub require_email_verification: bool,
 }
 
 impl Default for AppDefaults {
@@ -83,6 +87,8 @@ impl Default for AppDefaults {
             database_timeout_ms: 5_000,
             redis_timeout_ms: 2_000,
             health_timeout_ms: 2_000,
+            mail_from: "SaaS Foundation <no-reply@localhost>".into(),
+            require_email_verification: true,
         }
     }
 }
@@ -145,6 +151,23 @@ pub struct Config {
     pub health_timeout: Duration,
     /// `LOG_FORMAT`: `pretty` (default) or `json`.
     pub log_format: LogFormat,
+    /// `PUBLIC_URL`: the address users reach the app at (links in mail, cookie security,
+    /// trusted origin). Unset: `http://` plus the listening address.
+    pub public_url: Option<String>,
+    /// `TRUSTED_ORIGINS`: further origins (comma-separated) allowed to post to the API.
+    pub trusted_origins: Vec<String>,
+    /// `SMTP_URL`: `smtp://` or `smtps://` relay; unset writes each message to
+    /// `<DATA_DIR>/mail/` instead.
+    pub smtp_url: Option<Secret>,
+    /// `MAIL_FROM`.
+    pub mail_from: String,
+    /// `REQUIRE_EMAIL_VERIFICATION`.
+    pub require_email_verification: bool,
+    /// `TRUST_PROXY_HEADERS`: take the client address from `X-Forwarded-For` (only behind a
+    /// proxy that sets it).
+    pub trust_proxy_headers: bool,
+    /// `REDIS_PREFIX`: namespace of every Redis key, so deployments can share a server.
+    pub redis_prefix: String,
 }
 
 impl Config {
@@ -205,6 +228,25 @@ impl Config {
             Some(_) => return Err(ConfigError::new("LOG_FORMAT", "must be `pretty` or `json`")),
         };
 
+        let (public_url, trusted_origins) = web_origins(&var)?;
+        let smtp_url = match var("SMTP_URL") {
+            None => None,
+            Some(url) if url.starts_with("smtp://") || url.starts_with("smtps://") => {
+                Some(Secret::new(url))
+            }
+            Some(_) => {
+                return Err(ConfigError::new("SMTP_URL", "must start with smtp:// or smtps://"));
+            }
+        };
+        let mail_from = var("MAIL_FROM").unwrap_or(defaults.mail_from);
+        if !mail_from.contains('@') {
+            return Err(ConfigError::new("MAIL_FROM", "must contain an email address"));
+        }
+        let redis_prefix = var("REDIS_PREFIX").unwrap_or_else(|| "saas".into());
+        if !redis_prefix.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_')) {
+            return Err(ConfigError::new("REDIS_PREFIX", "may hold only letters, digits, - and _"));
+        }
+
         Ok(Self {
             database,
             database_pool_size: number(&var, "DATABASE_POOL_SIZE", defaults.database_pool_size, 1)?,
@@ -216,7 +258,80 @@ impl Config {
             max_body_bytes: number(&var, "MAX_BODY_BYTES", defaults.max_body_bytes, 1024)?,
             health_timeout: millis(&var, "HEALTH_TIMEOUT_MS", defaults.health_timeout_ms)?,
             log_format,
+            public_url,
+            trusted_origins,
+            smtp_url,
+            mail_from,
+            require_email_verification: flag(
+                &var,
+                "REQUIRE_EMAIL_VERIFICATION",
+                defaults.require_email_verification,
+            )?,
+            trust_proxy_headers: flag(&var, "TRUST_PROXY_HEADERS", false)?,
+            redis_prefix,
         })
+    }
+
+    /// Whether the app is served over https (cookies are then `Secure` and `__Host-` named).
+    pub fn is_https(&self) -> bool {
+        self.public_url.as_deref().is_some_and(|url| url.starts_with("https://"))
+    }
+}
+
+/// The `scheme://host[:port]` origin of an http(s) URL, lower-cased, or `None` if it is not one.
+pub fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "http" && scheme != "https" {
+        return None;
+    }
+    let authority = rest.split(['/', '?', '#']).next()?;
+    if authority.is_empty() || authority.contains('@') {
+        return None;
+    }
+    Some(format!("{scheme}://{}", authority.to_ascii_lowercase()))
+}
+
+/// `PUBLIC_URL` (without a trailing slash) and `TRUSTED_ORIGINS`.
+fn web_origins(
+    var: &impl Fn(&str) -> Option<String>,
+) -> Result<(Option<String>, Vec<String>), ConfigError> {
+    let public_url = var("PUBLIC_URL").map(|url| url.trim_end_matches('/').to_owned());
+    if let Some(url) = &public_url {
+        origin_of(url).ok_or_else(|| {
+            ConfigError::new("PUBLIC_URL", "must be an http:// or https:// address")
+        })?;
+    }
+    let trusted_origins = var("TRUSTED_ORIGINS")
+        .map(|list| {
+            list.split(',')
+                .map(str::trim)
+                .filter(|o| !o.is_empty())
+                .map(|o| {
+                    origin_of(o).ok_or_else(|| {
+                        ConfigError::new(
+                            "TRUSTED_ORIGINS",
+                            format!("`{o}` is not an http:// or https:// origin"),
+                        )
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()?
+        .unwrap_or_default();
+    Ok((public_url, trusted_origins))
+}
+
+fn flag(
+    var: &impl Fn(&str) -> Option<String>,
+    name: &str,
+    default: bool,
+) -> Result<bool, ConfigError> {
+    match var(name).map(|v| v.to_ascii_lowercase()).as_deref() {
+        None => Ok(default),
+        Some("true" | "1" | "yes" | "on") => Ok(true),
+        Some("false" | "0" | "no" | "off") => Ok(false),
+        Some(_) => Err(ConfigError::new(name, "must be true or false")),
     }
 }
 
@@ -287,12 +402,33 @@ mod tests {
             ("DATABASE_POOL_SIZE", "many"),
             ("MAX_BODY_BYTES", "10"),
             ("HEALTH_TIMEOUT_MS", "-1"),
+            ("PUBLIC_URL", "example.com"),
+            ("TRUSTED_ORIGINS", "https://a.example, ftp://b"),
+            ("SMTP_URL", "mail.example.com"),
+            ("MAIL_FROM", "nobody"),
+            ("REQUIRE_EMAIL_VERIFICATION", "maybe"),
+            ("REDIS_PREFIX", "a:b"),
         ];
         for (name, value) in cases {
             let err = load(&[(name, value)]).expect_err(name);
             assert_eq!(err.variable, name, "{name}={value}");
             assert!(err.to_string().contains(name));
         }
+    }
+
+    #[test]
+    fn origins_and_flags_are_parsed() {
+        let config = load(&[
+            ("PUBLIC_URL", "https://App.example.com/"),
+            ("TRUSTED_ORIGINS", "https://admin.example.com, http://localhost:3000/path"),
+            ("REQUIRE_EMAIL_VERIFICATION", "false"),
+        ])
+        .expect("valid");
+        assert_eq!(config.public_url.as_deref(), Some("https://App.example.com"));
+        assert!(config.is_https());
+        assert_eq!(config.trusted_origins, ["https://admin.example.com", "http://localhost:3000"]);
+        assert!(!config.require_email_verification);
+        assert!(load(&[]).expect("valid").require_email_verification);
     }
 
     #[test]

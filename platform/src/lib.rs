@@ -9,12 +9,14 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod lease;
+pub mod mail;
 pub mod password;
 pub mod pubsub;
 pub mod rate_limit;
 pub mod redis_conn;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod token;
 
 use std::sync::Arc;
 
@@ -48,6 +50,8 @@ pub struct Platform {
     pub pubsub: PubSub,
     /// The Redis connection, when `REDIS_URL` is set.
     pub redis: Option<RedisHandle>,
+    /// Outgoing mail: SMTP, or files under `<DATA_DIR>/mail/`.
+    pub mailer: mail::Mailer,
 }
 
 impl Platform {
@@ -60,7 +64,7 @@ impl Platform {
         let redis = config
             .redis_url
             .as_ref()
-            .map(|url| RedisHandle::open(url.expose(), config.redis_timeout))
+            .map(|url| RedisHandle::open(url.expose(), config.redis_timeout, &config.redis_prefix))
             .transpose()?;
         let (cache, rate_limiter, pubsub) = match &redis {
             Some(handle) => (
@@ -70,7 +74,11 @@ impl Platform {
             ),
             None => (Cache::memory(), RateLimiter::memory(), PubSub::memory()),
         };
-        Ok(Self { config: Arc::new(config), db, cache, rate_limiter, pubsub, redis })
+        let mailer = match &config.smtp_url {
+            Some(url) => mail::Mailer::smtp(url.expose(), &config.mail_from)?,
+            None => mail::Mailer::files(&config.data_dir.join("mail"), &config.mail_from)?,
+        };
+        Ok(Self { config: Arc::new(config), db, cache, rate_limiter, pubsub, redis, mailer })
     }
 
     /// Builds the platform and prepares it for serving: data directory, migrations, Redis check.
@@ -92,6 +100,10 @@ impl Platform {
     /// A short description of the backends in use, for the start-up log line.
     pub fn backends(&self) -> String {
         let cache = if self.redis.is_some() { "redis" } else { "in-process" };
-        format!("database={} cache/pubsub/rate-limit={cache}", self.db.backend_name())
+        format!(
+            "database={} cache/pubsub/rate-limit={cache} mail={}",
+            self.db.backend_name(),
+            self.mailer.kind()
+        )
     }
 }

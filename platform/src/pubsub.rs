@@ -48,7 +48,7 @@ impl PubSub {
             }
             Self::Redis(handle) => {
                 let mut conn = handle.connection().await?;
-                let _: i64 = conn.publish(channel, message).await?;
+                let _: i64 = conn.publish(handle.key(&format!("ps:{channel}")), message).await?;
                 Ok(())
             }
         }
@@ -81,7 +81,7 @@ impl PubSub {
             }
             Self::Redis(handle) => {
                 let mut pubsub = handle.pubsub().await?;
-                pubsub.subscribe(channel).await?;
+                pubsub.subscribe(handle.key(&format!("ps:{channel}"))).await?;
                 Ok(pubsub
                     .into_on_message()
                     .filter_map(|message| async move { message.get_payload::<String>().ok() })

@@ -83,7 +83,7 @@ impl RateLimiter {
             Self::Redis(handle) => {
                 let mut conn = handle.connection().await?;
                 let window_ms = u64::try_from(rule.window.as_millis()).unwrap_or(u64::MAX).max(1);
-                let redis_key = format!("rl:{key}");
+                let redis_key = handle.key(&format!("rl:{key}"));
                 // One round trip, atomically: count, start the window on the first hit, read
                 // what is left of it.
                 let (count, (), ttl): (u64, (), i64) = redis::pipe()

@@ -13,6 +13,7 @@ use tokio::sync::OnceCell;
 pub struct RedisHandle {
     client: Client,
     timeout: Duration,
+    prefix: Arc<str>,
     manager: Arc<OnceCell<ConnectionManager>>,
 }
 
@@ -23,11 +24,17 @@ impl std::fmt::Debug for RedisHandle {
 }
 
 impl RedisHandle {
-    /// Parses the URL; the connection opens on first use.
-    pub fn open(url: &str, timeout: Duration) -> Result<Self, anyhow::Error> {
+    /// Parses the URL; the connection opens on first use. Every key and channel is put under
+    /// `prefix:`.
+    pub fn open(url: &str, timeout: Duration, prefix: &str) -> Result<Self, anyhow::Error> {
         let client = Client::open(url)
             .map_err(|e| anyhow::anyhow!("REDIS_URL: not a valid Redis URL: {e}"))?;
-        Ok(Self { client, timeout, manager: Arc::new(OnceCell::new()) })
+        Ok(Self { client, timeout, prefix: prefix.into(), manager: Arc::new(OnceCell::new()) })
+    }
+
+    /// `name` inside this deployment's namespace.
+    pub fn key(&self, name: &str) -> String {
+        format!("{}:{name}", self.prefix)
     }
 
     /// The multiplexed connection, opened on first call.

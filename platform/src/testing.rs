@@ -25,6 +25,8 @@ pub struct TestDatabase {
     pub database: DatabaseConfig,
     /// A temporary data directory (holds the SQLite file when SQLite is used).
     pub data_dir: TempDir,
+    /// The Redis namespace of this test: its instances share it, other tests never see it.
+    pub redis_prefix: String,
     postgres: Option<(String, String)>,
 }
 
@@ -39,7 +41,7 @@ impl TestDatabase {
     pub fn sqlite() -> Self {
         let data_dir = tempfile::tempdir().expect("temporary directory");
         let database = DatabaseConfig::Sqlite { path: data_dir.path().join("app.db") };
-        Self { database, data_dir, postgres: None }
+        Self { database, data_dir, redis_prefix: new_prefix(), postgres: None }
     }
 
     /// A new, empty PostgreSQL database, or `None` when `TEST_DATABASE_URL` is unset.
@@ -54,6 +56,7 @@ impl TestDatabase {
         Some(Self {
             database: DatabaseConfig::Postgres { url: Secret::new(url) },
             data_dir: tempfile::tempdir().expect("temporary directory"),
+            redis_prefix: new_prefix(),
             postgres: Some((admin_url, name)),
         })
     }
@@ -75,8 +78,15 @@ impl TestDatabase {
 
     /// A configuration for this database, with Redis when `redis_url` is given.
     pub fn config(&self, redis_url: Option<String>) -> Config {
-        test_config(self.database.clone(), self.data_dir.path().to_owned(), redis_url)
+        let mut config =
+            test_config(self.database.clone(), self.data_dir.path().to_owned(), redis_url);
+        config.redis_prefix.clone_from(&self.redis_prefix);
+        config
     }
+}
+
+fn new_prefix() -> String {
+    format!("test-{}", uuid::Uuid::now_v7().simple())
 }
 
 /// A configuration with test-friendly timeouts.
@@ -97,6 +107,14 @@ pub fn test_config(
         max_body_bytes: defaults.max_body_bytes,
         health_timeout: Duration::from_secs(2),
         log_format: LogFormat::Pretty,
+        public_url: None,
+        trusted_origins: Vec::new(),
+        smtp_url: None,
+        mail_from: defaults.mail_from,
+        require_email_verification: defaults.require_email_verification,
+        trust_proxy_headers: false,
+        // A fresh Redis namespace, so counters never leak between tests (or runs).
+        redis_prefix: new_prefix(),
     }
 }
 

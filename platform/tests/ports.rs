@@ -6,8 +6,14 @@ use std::time::Duration;
 use futures::StreamExt as _;
 use platform::{Cache, PubSub, RateLimit, RateLimiter, RedisHandle, testing::test_redis_url};
 
+/// One namespace for this test binary: handles opened by one test stand in for instances of
+/// one deployment and must share it; keys are unique per test anyway.
+static PREFIX: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| format!("test-{}", uuid::Uuid::now_v7().simple()));
+
 fn redis() -> Option<RedisHandle> {
-    test_redis_url().map(|url| RedisHandle::open(&url, Duration::from_secs(2)).expect("valid url"))
+    test_redis_url()
+        .map(|url| RedisHandle::open(&url, Duration::from_secs(2), &PREFIX).expect("valid url"))
 }
 
 fn unique(prefix: &str) -> String {

@@ -62,7 +62,12 @@ pub fn error_response(error: AppError, request_headers: &HeaderMap, state: &AppS
     let default_locale = state.platform.config.default_locale.parse().unwrap_or_default();
     let error = api_error::complete(error, request_headers, default_locale);
     let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, axum::Json(error)).into_response()
+    let retry_after = api_error::retry_after(&error);
+    let mut response = (status, axum::Json(error)).into_response();
+    if let Some(value) = retry_after {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
 }
 
 /// Answers API paths that match no route with a JSON `BIZ_NOT_FOUND`, not an HTML page.

@@ -3,6 +3,7 @@
 pub mod health;
 pub mod layers;
 pub mod router;
+pub mod session_layer;
 pub mod settings;
 pub mod telemetry;
 
@@ -31,7 +32,7 @@ pub async fn run() -> anyhow::Result<()> {
     let local = listener.local_addr()?;
     tracing::info!(%backends, "listening on http://{local}");
 
-    axum::serve(listener, app)
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("server error")?;

@@ -17,7 +17,7 @@ use tower_http::{
 };
 use tracing::Level;
 
-use crate::{health, layers};
+use crate::{health, layers, session_layer};
 
 /// Builds the whole application router over `state`.
 pub fn build(state: AppState) -> Router {
@@ -40,6 +40,10 @@ pub fn build(state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, context.clone(), pages_shell)
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell));
 
+    // Innermost first: CSRF is checked before the session is looked up.
+    app = app
+        .layer(middleware::from_fn_with_state(state.clone(), session_layer::session_layer))
+        .layer(middleware::from_fn_with_state(state.clone(), session_layer::csrf_guard));
     for (name, value) in layers::security_headers() {
         app = app.layer(SetResponseHeaderLayer::if_not_present(name, value));
     }

@@ -9,6 +9,11 @@ use leptos_router::{
 
 use super::{ErrorView, NotFound, header::Header};
 use crate::{
+    auth::view::{
+        CheckEmailPage, CodeSignInPage, ForgotPasswordPage, MagicLinkPage, MagicLinkRequestPage,
+        ResetPasswordPage, SignInPage, SignUpPage, VerifyBanner, VerifyEmailPage,
+        provide_current_user,
+    },
     error::AppError,
     home::HomePage,
     i18n::{I18n, Locale},
@@ -45,6 +50,7 @@ pub fn App() -> impl IntoView {
     provide_context(i18n);
     let theme = ThemeContext(RwSignal::new(theme));
     provide_context(theme);
+    provide_current_user();
 
     // Marks the document once the wasm has taken over, so styles and tests can tell.
     Effect::new(|| {
@@ -64,6 +70,7 @@ pub fn App() -> impl IntoView {
                 {move || i18n.t("skip-to-content")}
             </a>
             <Header />
+            <VerifyBanner />
             <main id="main" tabindex="-1">
                 <ErrorBoundary fallback=|errors| {
                     view! {
@@ -76,6 +83,15 @@ pub fn App() -> impl IntoView {
                 }>
                     <Routes fallback=NotFound>
                         <Route path=path!("") view=HomePage />
+                        <Route path=path!("sign-up") view=SignUpPage />
+                        <Route path=path!("sign-in") view=SignInPage />
+                        <Route path=path!("sign-in/link") view=MagicLinkRequestPage />
+                        <Route path=path!("sign-in/code") view=CodeSignInPage />
+                        <Route path=path!("check-email") view=CheckEmailPage />
+                        <Route path=path!("verify-email") view=VerifyEmailPage />
+                        <Route path=path!("magic-link") view=MagicLinkPage />
+                        <Route path=path!("forgot-password") view=ForgotPasswordPage />
+                        <Route path=path!("reset-password") view=ResetPasswordPage />
                     </Routes>
                 </ErrorBoundary>
             </main>

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::{
+    auth::view::AccountMenu,
     i18n::use_i18n,
     preferences::view::{LanguagePicker, ThemePicker},
 };
@@ -28,6 +29,7 @@ pub fn Header() -> impl IntoView {
                 <LanguagePicker />
                 <ThemePicker />
             </div>
+            <AccountMenu />
         </header>
     }
 }

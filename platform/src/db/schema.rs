@@ -9,3 +9,50 @@ diesel::table! {
         updated_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    /// People with an account. `email` is normalised (trimmed, lower-case) and unique.
+    users (id) {
+        id -> Text,
+        email -> Text,
+        email_verified_at -> Nullable<Timestamp>,
+        password_hash -> Nullable<Text>,
+        name -> Text,
+        locale -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Server-side sessions; the cookie holds the token, this table only its hash.
+    sessions (id) {
+        id -> Text,
+        token_hash -> Text,
+        user_id -> Text,
+        user_agent -> Nullable<Text>,
+        ip -> Nullable<Text>,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Single-use tokens sent by mail (links and codes), stored hashed.
+    auth_tokens (id) {
+        id -> Text,
+        user_id -> Text,
+        purpose -> Text,
+        token_hash -> Text,
+        email -> Text,
+        attempts -> Integer,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(auth_tokens -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(users, sessions, auth_tokens);

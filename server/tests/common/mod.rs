@@ -101,7 +101,8 @@ impl TestApp {
         let router = server::router::build(state.clone());
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("ephemeral port");
         let addr = listener.local_addr().expect("bound");
-        let server = tokio::spawn(axum::serve(listener, router).into_future()).abort_handle();
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        let server = tokio::spawn(axum::serve(listener, service).into_future()).abort_handle();
         let client = Client::builder(TokioExecutor::new()).build_http();
         Self { state, db, addr, client, server }
     }
@@ -109,9 +110,20 @@ impl TestApp {
     /// SQLite with in-process ports; PostgreSQL (with Redis when `TEST_REDIS_URL` is set) when
     /// `TEST_DATABASE_URL` is set.
     pub async fn each_backend() -> Vec<Self> {
-        let mut apps = vec![Self::start(TestDatabase::sqlite(), None).await];
+        Self::each_backend_with(|_| {}).await
+    }
+
+    /// [`TestApp::each_backend`] with a changed configuration.
+    pub async fn each_backend_with(change: impl Fn(&mut platform::Config)) -> Vec<Self> {
+        let start = async |db: TestDatabase, redis: Option<String>| {
+            let mut config = db.config(redis);
+            change(&mut config);
+            let platform = Platform::start(config).await.expect("platform starts");
+            Self::with_platform(platform, db).await
+        };
+        let mut apps = vec![start(TestDatabase::sqlite(), None).await];
         if let Some(pg) = TestDatabase::postgres().await {
-            apps.push(Self::start(pg, test_redis_url()).await);
+            apps.push(start(pg, test_redis_url()).await);
         }
         apps
     }
@@ -146,4 +158,106 @@ impl TestApp {
 /// A form POST builder, to add headers to.
 pub fn form_request(uri: &str) -> http::request::Builder {
     Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+}
+
+/// The session token a response sets, if any (`None` also for a clearing cookie).
+pub fn session_cookie(response: &TestResponse) -> Option<String> {
+    response
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.strip_prefix("session="))
+        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+        .next_back()
+        .filter(|token| !token.is_empty())
+}
+
+/// The JSON body of a response without its request id, to compare two answers.
+pub fn without_request_id(response: &TestResponse) -> serde_json::Value {
+    let mut json = response.json();
+    if let Some(object) = json.as_object_mut() {
+        object.remove("requestId");
+    }
+    json
+}
+
+impl TestApp {
+    /// A form POST as the browser's server-function client sends it (JSON answers), with the
+    /// session `cookie` when given.
+    pub async fn call(&self, uri: &str, form: &str, cookie: Option<&str>) -> TestResponse {
+        self.call_from(uri, form, cookie, None).await
+    }
+
+    /// [`TestApp::call`] from the client address `ip` (sent as `X-Forwarded-For`, which
+    /// counts only when the app trusts proxy headers).
+    pub async fn call_from(
+        &self,
+        uri: &str,
+        form: &str,
+        cookie: Option<&str>,
+        ip: Option<&str>,
+    ) -> TestResponse {
+        let mut request = form_request(uri).header(header::ACCEPT, "application/json");
+        if let Some(ip) = ip {
+            request = request.header("x-forwarded-for", ip);
+        }
+        if let Some(token) = cookie {
+            request = request.header(header::COOKIE, format!("session={token}"));
+        }
+        self.send(request.body(Body::from(form.to_owned())).expect("request")).await
+    }
+
+    /// A GET with the session `cookie` when given.
+    pub async fn get_as(&self, uri: &str, cookie: Option<&str>) -> TestResponse {
+        let mut request = Request::get(uri);
+        if let Some(token) = cookie {
+            request = request.header(header::COOKIE, format!("session={token}"));
+        }
+        self.send(request.body(Body::empty()).expect("request")).await
+    }
+
+    /// Every mail written so far (the embedded mailer writes `.eml` files).
+    pub fn mails(&self) -> Vec<platform::mail::StoredMail> {
+        platform::mail::StoredMail::read_dir(&self.db.data_dir.path().join("mail"))
+    }
+
+    /// The mails sent to `to` so far.
+    pub fn mails_to(&self, to: &str) -> Vec<platform::mail::StoredMail> {
+        self.mails().into_iter().filter(|m| m.to.contains(to)).collect()
+    }
+
+    /// Waits (up to 10 s) until `to` has received `count` mails, and returns the last.
+    pub async fn wait_for_mail(&self, to: &str, count: usize) -> platform::mail::StoredMail {
+        for _ in 0..200 {
+            let mails = self.mails_to(to);
+            if mails.len() >= count {
+                return mails.into_iter().last().expect("a mail");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no mail #{count} to {to} within 10 s");
+    }
+
+    /// Signs up `email` with `password` and returns the session token.
+    pub async fn sign_up(&self, email: &str, password: &str) -> String {
+        let form = format!("name=Test+User&email={}&password={}", encode(email), encode(password));
+        let response = self.call("/api/auth/sign-up", &form, None).await;
+        assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+        session_cookie(&response).expect("a session cookie")
+    }
+}
+
+/// Percent-encodes a form value.
+pub fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }

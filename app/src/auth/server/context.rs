@@ -1,0 +1,54 @@
+//! What the HTTP layer learned about the caller, and [`AuthContext`], the only way server
+//! functions learn who is calling.
+
+use std::{net::IpAddr, sync::Arc};
+
+use leptos::prelude::*;
+
+use super::session::CurrentSession;
+use crate::{auth::model::SessionUser, error::AppError};
+
+/// The session the HTTP layer resolved from the request's cookie (a request extension).
+#[derive(Clone, Debug, Default)]
+pub struct RequestAuth(pub Option<Arc<CurrentSession>>);
+
+/// The caller's address as the HTTP layer determined it (a request extension).
+#[derive(Clone, Copy, Debug)]
+pub struct ClientIp(pub IpAddr);
+
+/// A signed-in caller: the user and the session the request came with.
+#[derive(Clone, Debug)]
+pub struct AuthContext {
+    /// The signed-in user.
+    pub user: SessionUser,
+    /// The id (not the token) of the caller's session.
+    pub session_id: String,
+}
+
+impl AuthContext {
+    /// The signed-in caller, or `AUTH_UNAUTHENTICATED` (401).
+    pub fn require() -> Result<Self, AppError> {
+        Self::current().ok_or_else(AppError::unauthenticated)
+    }
+
+    /// The signed-in caller, if any.
+    pub fn current() -> Option<Self> {
+        let parts = use_context::<http::request::Parts>()?;
+        let session = parts.extensions.get::<RequestAuth>()?.0.clone()?;
+        Some(Self { user: session.user.clone(), session_id: session.session_id.clone() })
+    }
+}
+
+/// The caller's address, when the HTTP layer recorded one.
+pub fn client_ip() -> Option<IpAddr> {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<ClientIp>().copied())
+        .map(|ip| ip.0)
+}
+
+/// The caller's `User-Agent`, shortened for storage.
+pub fn user_agent() -> Option<String> {
+    let headers = crate::request::headers()?;
+    let agent = headers.get(http::header::USER_AGENT)?.to_str().ok()?;
+    Some(agent.chars().take(256).collect())
+}

@@ -1,0 +1,10 @@
+//! The server side of accounts: request context, sessions, storage, mail and abuse limits.
+
+pub mod context;
+pub mod limits;
+pub mod mail;
+pub mod service;
+pub mod session;
+pub mod store;
+
+pub use context::{AuthContext, ClientIp, RequestAuth};

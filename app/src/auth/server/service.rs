@@ -1,0 +1,429 @@
+//! The account flows behind the server functions. Each validates its input, applies its abuse
+//! limits before doing anything, and changes nothing when it fails.
+
+use platform::{
+    Platform,
+    config::Secret,
+    password::{hash_password, verify_password},
+};
+use tokio::sync::OnceCell;
+use tracing::Instrument as _;
+
+use super::{
+    context::{AuthContext, client_ip},
+    limits::{self, MAIL_PER_EMAIL, MAIL_PER_IP, SIGN_IN_PER_EMAIL, SIGN_IN_PER_IP, email_key},
+    mail::{MailKind, Payload, compose},
+    session,
+    store::{self, NewUser, Purpose, UserRow},
+};
+use crate::{
+    auth::model::{
+        CodeSignInInput, EmailInput, ResetPasswordInput, SessionUser, SignInInput, SignUpInput,
+        TokenInput, normalize_email, safe_return_path,
+    },
+    error::{AppError, ErrorCode},
+    i18n::Locale,
+    state::AppState,
+    validation::validate,
+};
+
+/// Lifetime of an email-verification link.
+pub const VERIFY_TTL: chrono::Duration = chrono::Duration::hours(24);
+/// Lifetime of a password-reset link.
+pub const RESET_TTL: chrono::Duration = chrono::Duration::hours(1);
+/// Lifetime of a magic link and of an email code.
+pub const SIGN_IN_LINK_TTL: chrono::Duration = chrono::Duration::minutes(5);
+
+fn platform() -> Result<Platform, AppError> {
+    Ok(AppState::get()?.platform)
+}
+
+/// The address users reach the app at, for links in mail. Never taken from the request's
+/// `Host` (a forged host would otherwise receive reset tokens).
+pub fn public_url() -> Result<String, AppError> {
+    let state = AppState::get()?;
+    Ok(state
+        .platform
+        .config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", state.leptos_options.site_addr)))
+}
+
+fn ip_key() -> String {
+    client_ip().map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+}
+
+fn request_locale() -> Locale {
+    crate::request::headers().map_or_else(crate::request::default_locale, |headers| {
+        crate::request::locale(&headers, crate::request::default_locale())
+    })
+}
+
+fn token_invalid() -> AppError {
+    AppError::new(ErrorCode::BizInvalidState)
+        .with_field("token", ErrorCode::BizInvalidState)
+        .with_detail("reason", "token_invalid")
+}
+
+/// Sends the redirect of a successful flow: to `return_to` when it is a same-site path.
+fn redirect_after(return_to: Option<&str>, fallback: &str) {
+    let target = safe_return_path(return_to).unwrap_or_else(|| fallback.to_owned());
+    leptos_axum::redirect(&target);
+}
+
+async fn mail_limits(platform: &Platform, kind: &str, email: &str) -> Result<(), AppError> {
+    limits::enforce(
+        platform,
+        &[
+            (format!("{kind}:email:{}", email_key(email)), MAIL_PER_EMAIL),
+            (format!("{kind}:ip:{}", ip_key()), MAIL_PER_IP),
+        ],
+    )
+    .await
+}
+
+/// Sends a mail in the background: the response never waits on (or reveals anything through)
+/// the mail transport.
+fn send_in_background(platform: &Platform, mail: platform::mail::OutgoingMail) {
+    let mailer = platform.mailer.clone();
+    tokio::spawn(
+        async move {
+            if let Err(error) = mailer.send(mail).await {
+                tracing::error!(%error, "mail not sent");
+            }
+        }
+        .in_current_span(),
+    );
+}
+
+/// Where a token mail goes and how it reads, fixed while the request is still at hand.
+#[derive(Clone)]
+struct MailContext {
+    base_url: String,
+    fallback_locale: Locale,
+}
+
+impl MailContext {
+    fn of_request() -> Result<Self, AppError> {
+        Ok(Self { base_url: public_url()?, fallback_locale: request_locale() })
+    }
+}
+
+async fn send_token_mail(
+    platform: &Platform,
+    context: &MailContext,
+    user: &UserRow,
+    kind: MailKind,
+    purpose: Purpose,
+    ttl: chrono::Duration,
+    return_to: Option<&str>,
+) -> Result<(), AppError> {
+    let secret = store::issue_token(&platform.db, &user.id, &user.email, purpose, ttl).await?;
+    let payload = if purpose == Purpose::EmailCode {
+        Payload::Code(secret)
+    } else {
+        {
+            let path = match purpose {
+                Purpose::VerifyEmail => "/verify-email",
+                Purpose::ResetPassword => "/reset-password",
+                _ => "/magic-link",
+            };
+            let mut link = format!("{}{path}?token={secret}", context.base_url);
+            if let Some(next) = safe_return_path(return_to) {
+                link.push_str("&next=");
+                link.push_str(&percent_encode(&next));
+            }
+            Payload::Link(link)
+        }
+    };
+    let locale = user.locale.parse().unwrap_or(context.fallback_locale);
+    send_in_background(platform, compose(kind, locale, &user.email, &user.name, &payload));
+    Ok(())
+}
+
+fn percent_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// A hash to verify against when the account does not exist, so a wrong email costs the same
+/// time as a wrong password.
+async fn dummy_hash() -> Result<&'static str, AppError> {
+    static DUMMY: OnceCell<String> = OnceCell::const_new();
+    DUMMY
+        .get_or_try_init(|| hash_password(Secret::new(platform::token::new_token())))
+        .await
+        .map(String::as_str)
+        .map_err(AppError::internal)
+}
+
+/// Creates an account, signs it in and mails a verification link.
+pub async fn sign_up(mut input: SignUpInput) -> Result<SessionUser, AppError> {
+    input.email = normalize_email(&input.email);
+    input.name = input.name.trim().to_owned();
+    validate(&input)?;
+    let platform = platform()?;
+    mail_limits(&platform, "sign-up", &input.email).await?;
+
+    let hash =
+        hash_password(Secret::new(input.password.clone())).await.map_err(AppError::internal)?;
+    let id = platform::clock::new_id();
+    let now = platform::clock::now_utc();
+    let locale = request_locale();
+    store::insert_user(
+        &platform.db,
+        NewUser {
+            id: &id,
+            email: &input.email,
+            password_hash: Some(&hash),
+            name: &input.name,
+            locale: locale.as_str(),
+            created_at: now,
+            updated_at: now,
+        },
+    )
+    .await
+    .map_err(|error| match error {
+        platform::DbError::UniqueViolation { .. } => AppError::new(ErrorCode::BizDuplicateEntry)
+            .with_field("email", ErrorCode::BizDuplicateEntry),
+        other => other.into(),
+    })?;
+    let user = store::user_by_id(&platform.db, &id)
+        .await?
+        .ok_or_else(|| AppError::internal("new user vanished"))?;
+    session::start(&platform, &user.id).await?;
+    let context = MailContext::of_request()?;
+    let (kind, purpose) = (MailKind::VerifyEmail, Purpose::VerifyEmail);
+    send_token_mail(&platform, &context, &user, kind, purpose, VERIFY_TTL, None).await?;
+    tracing::info!(user_id = %user.id, "account created");
+    redirect_after(input.return_to.as_deref(), "/");
+    Ok(user.to_session_user())
+}
+
+/// Signs in with email and password.
+pub async fn sign_in(mut input: SignInInput) -> Result<SessionUser, AppError> {
+    input.email = normalize_email(&input.email);
+    validate(&input)?;
+    let platform = platform()?;
+    let ip = ip_key();
+    limits::enforce(
+        &platform,
+        &[
+            (format!("sign-in:ip-email:{ip}:{}", email_key(&input.email)), SIGN_IN_PER_EMAIL),
+            (format!("sign-in:ip:{ip}"), SIGN_IN_PER_IP),
+        ],
+    )
+    .await?;
+
+    let user = store::user_by_email(&platform.db, &input.email).await?;
+    let stored = match user.as_ref().and_then(|u| u.password_hash.clone()) {
+        Some(hash) => hash,
+        None => dummy_hash().await?.to_owned(),
+    };
+    let verification = verify_password(Secret::new(input.password.clone()), stored)
+        .await
+        .map_err(AppError::internal)?;
+    let Some(user) = user.filter(|u| u.password_hash.is_some() && verification.matches) else {
+        tracing::info!("sign-in refused");
+        return Err(AppError::new(ErrorCode::AuthInvalidCredentials));
+    };
+    if verification.needs_rehash {
+        match hash_password(Secret::new(input.password.clone())).await {
+            Ok(hash) => store::set_password_hash(&platform.db, &user.id, &hash).await?,
+            Err(error) => tracing::warn!(%error, "password rehash failed"),
+        }
+    }
+    session::start(&platform, &user.id).await?;
+    tracing::info!(user_id = %user.id, "signed in");
+    redirect_after(input.return_to.as_deref(), "/");
+    Ok(user.to_session_user())
+}
+
+/// Ends the caller's session (and clears the cookie in any case).
+pub async fn sign_out() -> Result<(), AppError> {
+    let platform = platform()?;
+    if let Some(auth) = AuthContext::current() {
+        session::end(&platform, &auth.user.id, &auth.session_id).await?;
+    }
+    session::set_cookie(&session::clearing_cookie_value(platform.config.is_https()));
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// Confirms an address from the link mailed at sign-up.
+pub async fn verify_email(input: TokenInput) -> Result<(), AppError> {
+    validate(&input)?;
+    let platform = platform()?;
+    let (user_id, email) = store::redeem_link(&platform.db, Purpose::VerifyEmail, &input.token)
+        .await?
+        .ok_or_else(token_invalid)?;
+    store::mark_email_verified(&platform.db, &user_id, &email).await?;
+    refresh_sessions(&platform, &user_id).await?;
+    tracing::info!(%user_id, "email verified");
+    redirect_after(input.return_to.as_deref(), "/?verified=1");
+    Ok(())
+}
+
+/// Mails a new verification link to the signed-in user.
+pub async fn resend_verification() -> Result<(), AppError> {
+    let auth = AuthContext::require()?;
+    let platform = platform()?;
+    mail_limits(&platform, "verify", &auth.user.email).await?;
+    let user = store::user_by_id(&platform.db, &auth.user.id)
+        .await?
+        .ok_or_else(AppError::unauthenticated)?;
+    if user.email_verified_at.is_some() {
+        return Err(
+            AppError::new(ErrorCode::BizInvalidState).with_detail("reason", "already_verified")
+        );
+    }
+    let context = MailContext::of_request()?;
+    let (kind, purpose) = (MailKind::VerifyEmail, Purpose::VerifyEmail);
+    send_token_mail(&platform, &context, &user, kind, purpose, VERIFY_TTL, None).await
+}
+
+/// Cached sessions of `user_id` hold a copy of the user: drop them after the user changes.
+pub async fn refresh_sessions(platform: &Platform, user_id: &str) -> Result<(), AppError> {
+    let hashes = store::session_hashes(&platform.db, user_id).await?;
+    session::evict(platform, &hashes).await;
+    Ok(())
+}
+
+/// Runs a request that mails an address only if it has an account. The answer and its timing
+/// are the same either way: after the limits, the look-up and the mail happen in the
+/// background.
+async fn mail_if_account(
+    input: EmailInput,
+    kind: &'static str,
+    mail: MailKind,
+    purpose: Purpose,
+    ttl: chrono::Duration,
+) -> Result<String, AppError> {
+    let mut input = input;
+    input.email = normalize_email(&input.email);
+    validate(&input)?;
+    let platform = platform()?;
+    mail_limits(&platform, kind, &input.email).await?;
+    let email = input.email.clone();
+    let context = MailContext::of_request()?;
+    tokio::spawn(
+        async move {
+            let result = async {
+                if let Some(user) = store::user_by_email(&platform.db, &input.email).await? {
+                    let return_to = input.return_to.as_deref();
+                    send_token_mail(&platform, &context, &user, mail, purpose, ttl, return_to)
+                        .await?;
+                }
+                Ok::<_, AppError>(())
+            }
+            .await;
+            if let Err(error) = result {
+                tracing::error!(?error, kind, "mail request failed");
+            }
+        }
+        .in_current_span(),
+    );
+    Ok(email)
+}
+
+/// Mails a password-reset link if the address has an account.
+pub async fn request_password_reset(input: EmailInput) -> Result<(), AppError> {
+    mail_if_account(input, "reset", MailKind::ResetPassword, Purpose::ResetPassword, RESET_TTL)
+        .await?;
+    leptos_axum::redirect("/check-email?for=reset");
+    Ok(())
+}
+
+/// Sets a new password from a reset link, ends every session of the account and signs in.
+pub async fn reset_password(input: ResetPasswordInput) -> Result<(), AppError> {
+    validate(&input)?;
+    let platform = platform()?;
+    let hash =
+        hash_password(Secret::new(input.password.clone())).await.map_err(AppError::internal)?;
+    let user_id = store::reset_password(&platform.db, &input.token, &hash)
+        .await?
+        .ok_or_else(token_invalid)?;
+    session::end_all(&platform, &user_id, None).await?;
+    session::start(&platform, &user_id).await?;
+    tracing::info!(%user_id, "password reset");
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// Mails a magic sign-in link if the address has an account.
+pub async fn request_magic_link(input: EmailInput) -> Result<(), AppError> {
+    mail_if_account(input, "magic-link", MailKind::MagicLink, Purpose::MagicLink, SIGN_IN_LINK_TTL)
+        .await?;
+    leptos_axum::redirect("/check-email?for=magic-link");
+    Ok(())
+}
+
+/// Signs in from a magic link.
+pub async fn magic_link_sign_in(input: TokenInput) -> Result<SessionUser, AppError> {
+    validate(&input)?;
+    let platform = platform()?;
+    let (user_id, email) = store::redeem_link(&platform.db, Purpose::MagicLink, &input.token)
+        .await?
+        .ok_or_else(token_invalid)?;
+    // Following the link proved the address.
+    store::mark_email_verified(&platform.db, &user_id, &email).await?;
+    let user = store::user_by_id(&platform.db, &user_id).await?.ok_or_else(token_invalid)?;
+    session::start(&platform, &user.id).await?;
+    tracing::info!(%user_id, "signed in with a magic link");
+    redirect_after(input.return_to.as_deref(), "/");
+    Ok(user.to_session_user())
+}
+
+/// Mails a six-digit sign-in code if the address has an account.
+pub async fn request_code(input: EmailInput) -> Result<(), AppError> {
+    let return_to = input.return_to.clone();
+    let email =
+        mail_if_account(input, "code", MailKind::EmailCode, Purpose::EmailCode, SIGN_IN_LINK_TTL)
+            .await?;
+    let mut target = format!("/sign-in/code?sent=1&email={}", percent_encode(&email));
+    if let Some(next) = safe_return_path(return_to.as_deref()) {
+        target.push_str("&next=");
+        target.push_str(&percent_encode(&next));
+    }
+    leptos_axum::redirect(&target);
+    Ok(())
+}
+
+/// Signs in with a code from the mail (at most five guesses per code).
+pub async fn code_sign_in(mut input: CodeSignInInput) -> Result<SessionUser, AppError> {
+    input.email = normalize_email(&input.email);
+    validate(&input)?;
+    let platform = platform()?;
+    let ip = ip_key();
+    limits::enforce(
+        &platform,
+        &[
+            (format!("sign-in:ip-email:{ip}:{}", email_key(&input.email)), SIGN_IN_PER_EMAIL),
+            (format!("sign-in:ip:{ip}"), SIGN_IN_PER_IP),
+        ],
+    )
+    .await?;
+    let invalid = || {
+        AppError::new(ErrorCode::AuthInvalidCredentials)
+            .with_field("code", ErrorCode::AuthInvalidCredentials)
+    };
+    let user = store::user_by_email(&platform.db, &input.email).await?.ok_or_else(invalid)?;
+    if !store::redeem_code(&platform.db, &user.id, &input.code).await? {
+        return Err(invalid());
+    }
+    store::mark_email_verified(&platform.db, &user.id, &user.email).await?;
+    session::start(&platform, &user.id).await?;
+    tracing::info!(user_id = %user.id, "signed in with a code");
+    redirect_after(input.return_to.as_deref(), "/");
+    let user = store::user_by_id(&platform.db, &user.id).await?.ok_or_else(invalid)?;
+    Ok(user.to_session_user())
+}

@@ -1,0 +1,615 @@
+//! Account pages and the pieces of the shell that depend on the signed-in user. Every form is a
+//! server-function form: without JavaScript it posts and the server redirects (errors come back
+//! in the URL); with JavaScript it shows field errors inline and a pending state.
+
+use leptos::{
+    form::ActionForm,
+    prelude::*,
+    server_fn::{ServerFn, error::ServerFnUrlError},
+};
+use leptos_router::{components::A, hooks::use_query_map};
+
+use super::{
+    api::{
+        CodeSignIn, MagicLinkSignIn, RequestCode, RequestMagicLink, RequestPasswordReset,
+        ResendVerification, ResetPassword, SignIn, SignOut, SignUp, VerifyEmail, current_user,
+    },
+    model::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, SessionUser},
+};
+use crate::{
+    error::AppError,
+    i18n::{I18n, has_key, use_i18n},
+};
+
+/// The signed-in user of the page, shared by the shell and the pages.
+#[derive(Clone, Copy)]
+pub struct CurrentUserContext {
+    user: Resource<Result<Option<SessionUser>, AppError>>,
+    version: RwSignal<u32>,
+}
+
+impl CurrentUserContext {
+    /// The user, once loaded (`None` while loading or when signed out).
+    pub fn get(self) -> Option<SessionUser> {
+        self.user.get().and_then(Result::ok).flatten()
+    }
+
+    /// Loads the user again (after signing in or out).
+    pub fn refresh(self) {
+        self.version.update(|v| *v += 1);
+    }
+
+    /// The resource, for `Suspense`/`Transition`.
+    pub fn resource(self) -> Resource<Result<Option<SessionUser>, AppError>> {
+        self.user
+    }
+}
+
+/// Provides [`CurrentUserContext`]; called once by the app shell.
+pub fn provide_current_user() -> CurrentUserContext {
+    let version = RwSignal::new(0_u32);
+    let user = Resource::new(move || version.get(), |_| current_user());
+    let context = CurrentUserContext { user, version };
+    provide_context(context);
+    context
+}
+
+/// The [`CurrentUserContext`] of the app.
+pub fn use_current_user() -> CurrentUserContext {
+    expect_context::<CurrentUserContext>()
+}
+
+/// The error to show for a form of server function `S`: the last result of its action, or —
+/// after a plain form post without JavaScript — the error the server put in the URL.
+fn form_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let query = use_query_map();
+    Signal::derive(move || {
+        if action.version().get() > 0 {
+            return action.value().get().and_then(Result::err);
+        }
+        query.with(|q| {
+            let path = q.get_str("__path")?;
+            if path != S::PATH {
+                return None;
+            }
+            q.get_str("__err").map(ServerFnUrlError::<AppError>::decode_err)
+        })
+    })
+}
+
+/// Reloads the signed-in user whenever `action` succeeds.
+fn refresh_user_on_success<S>(action: ServerAction<S>)
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let current = use_current_user();
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(_))) {
+            current.refresh();
+        }
+    });
+}
+
+/// The sentence for an error: a specific reason when there is one, a pointer to the fields when
+/// they carry the detail, the code's message otherwise.
+pub fn error_message(i18n: I18n, error: &AppError) -> String {
+    if let Some(reason) = error.details.get("reason").and_then(|r| r.as_str()) {
+        let key = format!("reason-{}", reason.replace('_', "-"));
+        if has_key(i18n.locale.get(), &key) {
+            return i18n.t(&key);
+        }
+    }
+    if let Some(seconds) = error.details.get("retryAfter").and_then(serde_json::Value::as_u64) {
+        return i18n.t_args("error-rate-limit-retry", &[("seconds", seconds.into())]);
+    }
+    if error.fields.is_empty() {
+        i18n.t(&error.code.message_key())
+    } else {
+        i18n.t("form-has-errors")
+    }
+}
+
+/// The form-level alert.
+#[component]
+fn FormAlert(error: Signal<Option<AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        error.get().map(|error| {
+            let message = error_message(i18n, &error);
+            view! {
+                <p class="form-alert" role="alert" data-code=error.code.as_str()>
+                    {message}
+                </p>
+            }
+        })
+    }
+}
+
+/// A labelled input with its field errors.
+#[component]
+fn Field(
+    /// The form field name.
+    name: &'static str,
+    /// Translation key of the label.
+    label: &'static str,
+    /// The form's error.
+    error: Signal<Option<AppError>>,
+    /// Input type.
+    #[prop(default = "text")]
+    kind: &'static str,
+    /// `autocomplete` value.
+    #[prop(default = "off")]
+    autocomplete: &'static str,
+    /// Initial value.
+    #[prop(into, default = String::new())]
+    value: String,
+    /// Translation key of a hint below the input.
+    #[prop(optional)]
+    hint: Option<&'static str>,
+    /// Extra attributes: `minlength`/`maxlength`.
+    #[prop(optional)]
+    minlength: Option<usize>,
+    /// Longest value.
+    #[prop(optional)]
+    maxlength: Option<usize>,
+    /// `inputmode`.
+    #[prop(optional)]
+    inputmode: Option<&'static str>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let codes = move || error.get().map(|e| e.field(name).to_vec()).unwrap_or_default();
+    let invalid = move || !codes().is_empty();
+    let described_by = {
+        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if invalid() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:invalid=invalid>
+            <label for=id.clone()>{move || i18n.t(label)}</label>
+            <input
+                id=id
+                name=name
+                type=kind
+                value=value
+                autocomplete=autocomplete
+                required=true
+                minlength=minlength
+                maxlength=maxlength
+                inputmode=inputmode
+                aria-invalid=move || invalid().then_some("true")
+                aria-describedby=described_by
+            />
+            {hint.map(|key| view! { <p class="field-hint" id=hint_id.clone()>{move || i18n.t(key)}</p> })}
+            <Show when=invalid>
+                <p class="field-error" id=error_id.clone()>
+                    {move || {
+                        codes()
+                            .into_iter()
+                            .map(|code| i18n.t(&code.message_key()))
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    }}
+                </p>
+            </Show>
+        </div>
+    }
+}
+
+/// A submit button that shows the action is running.
+#[component]
+fn Submit(label: &'static str, pending: Memo<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <button type="submit" class="primary" disabled=move || pending.get() aria-busy=move || pending.get().then_some("true")>
+            {move || if pending.get() { i18n.t("form-working") } else { i18n.t(label) }}
+        </button>
+    }
+}
+
+/// The query parameter `name` of the page URL.
+fn query_param(name: &'static str) -> Memo<Option<String>> {
+    let query = use_query_map();
+    Memo::new(move |_| query.with(|q| q.get(name)))
+}
+
+/// Hidden `return_to` carried through a sign-in form from `?next=`.
+#[component]
+fn ReturnTo() -> impl IntoView {
+    let next = query_param("next");
+    move || next.get().map(|next| view! { <input type="hidden" name="return_to" value=next /> })
+}
+
+/// Links between the ways to sign in.
+#[component]
+fn SignInMethods(current: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    let next = query_param("next");
+    let link = move |path: &'static str| {
+        next.get().map_or_else(|| path.to_owned(), |n| format!("{path}?next={}", urlencode(&n)))
+    };
+    let item = move |path: &'static str, key: &'static str| {
+        let is_current = current == path;
+        view! {
+            <li>
+                <A href=move || link(path) attr:aria-current=is_current.then_some("page")>
+                    {move || i18n.t(key)}
+                </A>
+            </li>
+        }
+    };
+    view! {
+        <nav class="tabs" aria-label=move || i18n.t("sign-in-methods")>
+            <ul>
+                {item("/sign-in", "sign-in-with-password")}
+                {item("/sign-in/link", "sign-in-with-link")}
+                {item("/sign-in/code", "sign-in-with-code")}
+            </ul>
+        </nav>
+    }
+}
+
+fn urlencode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// `/sign-up`.
+#[component]
+pub fn SignUpPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<SignUp>::new();
+    refresh_user_on_success(action);
+    let error = form_error(action);
+    view! {
+        <section class="auth-card" aria-labelledby="sign-up-title">
+            <h1 id="sign-up-title">{move || i18n.t("sign-up-title")}</h1>
+            <ActionForm action attr:novalidate=true>
+                <FormAlert error />
+                <Field name="name" label="field-name" error autocomplete="name" maxlength=100 />
+                <Field name="email" label="field-email" error kind="email" autocomplete="email" maxlength=254 />
+                <Field
+                    name="password"
+                    label="field-password"
+                    error
+                    kind="password"
+                    autocomplete="new-password"
+                    hint="password-hint"
+                    minlength=PASSWORD_MIN_CHARS
+                    maxlength=PASSWORD_MAX_CHARS
+                />
+                <ReturnTo />
+                <Submit label="sign-up-submit" pending=action.pending() />
+            </ActionForm>
+            <p class="auth-alt">
+                {move || i18n.t("sign-up-have-account")} " "
+                <A href="/sign-in">{move || i18n.t("sign-in-link")}</A>
+            </p>
+        </section>
+    }
+}
+
+/// `/sign-in`: email and password.
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<SignIn>::new();
+    refresh_user_on_success(action);
+    let error = form_error(action);
+    view! {
+        <section class="auth-card" aria-labelledby="sign-in-title">
+            <h1 id="sign-in-title">{move || i18n.t("sign-in-title")}</h1>
+            <SignInMethods current="/sign-in" />
+            <ActionForm action attr:novalidate=true>
+                <FormAlert error />
+                <Field name="email" label="field-email" error kind="email" autocomplete="email" maxlength=254 />
+                <Field
+                    name="password"
+                    label="field-password"
+                    error
+                    kind="password"
+                    autocomplete="current-password"
+                    maxlength=PASSWORD_MAX_CHARS
+                />
+                <ReturnTo />
+                <Submit label="sign-in-submit" pending=action.pending() />
+            </ActionForm>
+            <p class="auth-alt">
+                <A href="/forgot-password">{move || i18n.t("forgot-password-link")}</A>
+            </p>
+            <p class="auth-alt">
+                {move || i18n.t("sign-in-no-account")} " "
+                <A href="/sign-up">{move || i18n.t("sign-up-link")}</A>
+            </p>
+        </section>
+    }
+}
+
+/// `/sign-in/link`: request a magic link.
+#[component]
+pub fn MagicLinkRequestPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<RequestMagicLink>::new();
+    let error = form_error(action);
+    view! {
+        <section class="auth-card" aria-labelledby="magic-title">
+            <h1 id="magic-title">{move || i18n.t("sign-in-title")}</h1>
+            <SignInMethods current="/sign-in/link" />
+            <p>{move || i18n.t("magic-link-intro")}</p>
+            <ActionForm action attr:novalidate=true>
+                <FormAlert error />
+                <Field name="email" label="field-email" error kind="email" autocomplete="email" maxlength=254 />
+                <ReturnTo />
+                <Submit label="magic-link-submit" pending=action.pending() />
+            </ActionForm>
+        </section>
+    }
+}
+
+/// `/sign-in/code`: request a code, then enter it.
+#[component]
+pub fn CodeSignInPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let request = ServerAction::<RequestCode>::new();
+    let request_error = form_error(request);
+    let submit = ServerAction::<CodeSignIn>::new();
+    refresh_user_on_success(submit);
+    let submit_error = form_error(submit);
+    let sent = query_param("sent");
+    let email = query_param("email");
+    view! {
+        <section class="auth-card" aria-labelledby="code-title">
+            <h1 id="code-title">{move || i18n.t("sign-in-title")}</h1>
+            <SignInMethods current="/sign-in/code" />
+            <Show
+                when=move || sent.get().is_some()
+                fallback=move || {
+                    view! {
+                        <p>{move || i18n.t("code-intro")}</p>
+                        <ActionForm action=request attr:novalidate=true>
+                            <FormAlert error=request_error />
+                            <Field name="email" label="field-email" error=request_error kind="email" autocomplete="email" maxlength=254 />
+                            <ReturnTo />
+                            <Submit label="code-request-submit" pending=request.pending() />
+                        </ActionForm>
+                    }
+                }
+            >
+                <p role="status">{move || i18n.t("code-sent")}</p>
+                <ActionForm action=submit attr:novalidate=true>
+                    <FormAlert error=submit_error />
+                    <Field name="email" label="field-email" error=submit_error kind="email" autocomplete="email" value=email.get_untracked().unwrap_or_default() maxlength=254 />
+                    <Field name="code" label="field-code" error=submit_error autocomplete="one-time-code" inputmode="numeric" minlength=6 maxlength=6 />
+                    <ReturnTo />
+                    <Submit label="code-submit" pending=submit.pending() />
+                </ActionForm>
+                <p class="auth-alt">
+                    <A href="/sign-in/code">{move || i18n.t("code-request-again")}</A>
+                </p>
+            </Show>
+        </section>
+    }
+}
+
+/// `/check-email`: after asking for a mail.
+#[component]
+pub fn CheckEmailPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let purpose = query_param("for");
+    let body = move || match purpose.get().as_deref() {
+        Some("reset") => i18n.t("check-email-reset"),
+        Some("magic-link") => i18n.t("check-email-magic-link"),
+        _ => i18n.t("check-email-body"),
+    };
+    view! {
+        <section class="auth-card" aria-labelledby="check-email-title">
+            <h1 id="check-email-title">{move || i18n.t("check-email-title")}</h1>
+            <p role="status">{body}</p>
+            <p class="auth-alt">
+                <A href="/sign-in">{move || i18n.t("back-to-sign-in")}</A>
+            </p>
+        </section>
+    }
+}
+
+/// The hidden fields of a form that redeems a mailed link: its `token` and `next`.
+#[component]
+fn TokenFields() -> impl IntoView {
+    let token = query_param("token");
+    view! {
+        <input type="hidden" name="token" value=move || token.get().unwrap_or_default() />
+        <ReturnTo />
+    }
+}
+
+/// `/verify-email?token=…`. One button redeems the link, so a mail scanner that follows links
+/// does not use it up.
+#[component]
+pub fn VerifyEmailPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<VerifyEmail>::new();
+    refresh_user_on_success(action);
+    let error = form_error(action);
+    view! {
+        <section class="auth-card" aria-labelledby="verify-title">
+            <h1 id="verify-title">{move || i18n.t("verify-title")}</h1>
+            <p>{move || i18n.t("verify-body")}</p>
+            <ActionForm action>
+                <FormAlert error />
+                <TokenFields />
+                <Submit label="verify-submit" pending=action.pending() />
+            </ActionForm>
+        </section>
+    }
+}
+
+/// `/magic-link?token=…`, confirmed with one button like [`VerifyEmailPage`].
+#[component]
+pub fn MagicLinkPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<MagicLinkSignIn>::new();
+    refresh_user_on_success(action);
+    let error = form_error(action);
+    view! {
+        <section class="auth-card" aria-labelledby="magic-link-title">
+            <h1 id="magic-link-title">{move || i18n.t("magic-link-title")}</h1>
+            <p>{move || i18n.t("magic-link-body")}</p>
+            <ActionForm action>
+                <FormAlert error />
+                <TokenFields />
+                <Submit label="magic-link-confirm" pending=action.pending() />
+            </ActionForm>
+            <p class="auth-alt">
+                <A href="/sign-in/link">{move || i18n.t("magic-link-request-again")}</A>
+            </p>
+        </section>
+    }
+}
+
+/// `/forgot-password`.
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<RequestPasswordReset>::new();
+    let error = form_error(action);
+    view! {
+        <section class="auth-card" aria-labelledby="forgot-title">
+            <h1 id="forgot-title">{move || i18n.t("forgot-title")}</h1>
+            <p>{move || i18n.t("forgot-intro")}</p>
+            <ActionForm action attr:novalidate=true>
+                <FormAlert error />
+                <Field name="email" label="field-email" error kind="email" autocomplete="email" maxlength=254 />
+                <Submit label="forgot-submit" pending=action.pending() />
+            </ActionForm>
+            <p class="auth-alt">
+                <A href="/sign-in">{move || i18n.t("back-to-sign-in")}</A>
+            </p>
+        </section>
+    }
+}
+
+/// `/reset-password?token=…`.
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<ResetPassword>::new();
+    refresh_user_on_success(action);
+    let error = form_error(action);
+    let token = query_param("token");
+    view! {
+        <section class="auth-card" aria-labelledby="reset-title">
+            <h1 id="reset-title">{move || i18n.t("reset-title")}</h1>
+            <ActionForm action attr:novalidate=true>
+                <FormAlert error />
+                <input type="hidden" name="token" value=move || token.get().unwrap_or_default() />
+                <Field
+                    name="password"
+                    label="field-new-password"
+                    error
+                    kind="password"
+                    autocomplete="new-password"
+                    hint="password-hint"
+                    minlength=PASSWORD_MIN_CHARS
+                    maxlength=PASSWORD_MAX_CHARS
+                />
+                <Submit label="reset-submit" pending=action.pending() />
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The account part of the header: sign-in links, or the user's name and a sign-out button.
+#[component]
+pub fn AccountMenu() -> impl IntoView {
+    let i18n = use_i18n();
+    let current = use_current_user();
+    let sign_out = ServerAction::<SignOut>::new();
+    refresh_user_on_success(sign_out);
+    view! {
+        <Transition fallback=|| ()>
+            {move || match current.get() {
+                Some(user) => {
+                    view! {
+                        <div class="account-menu">
+                            <span class="account-name" data-testid="account-name">{user.name}</span>
+                            <ActionForm action=sign_out>
+                                <button type="submit" class="link-button">
+                                    {move || i18n.t("sign-out")}
+                                </button>
+                            </ActionForm>
+                        </div>
+                    }
+                        .into_any()
+                }
+                None => {
+                    view! {
+                        <div class="account-menu">
+                            <A href="/sign-in">{move || i18n.t("sign-in-link")}</A>
+                            <A href="/sign-up" attr:class="button">{move || i18n.t("sign-up-link")}</A>
+                        </div>
+                    }
+                        .into_any()
+                }
+            }}
+        </Transition>
+    }
+}
+
+/// The reminder shown to a signed-in user whose address is not confirmed yet.
+#[component]
+pub fn VerifyBanner() -> impl IntoView {
+    let i18n = use_i18n();
+    let current = use_current_user();
+    let resend = ServerAction::<ResendVerification>::new();
+    let error = form_error(resend);
+    let sent = move || matches!(resend.value().get(), Some(Ok(())));
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                current
+                    .get()
+                    .filter(|user| !user.email_verified)
+                    .map(|user| {
+                        view! {
+                            <aside class="banner" role="status" data-testid="verify-banner">
+                                <p>{move || i18n.t_args("verify-banner", &[("email", user.email.clone().into())])}</p>
+                                <ActionForm action=resend>
+                                    <button type="submit" class="link-button">
+                                        {move || i18n.t("verify-resend")}
+                                    </button>
+                                </ActionForm>
+                                <Show when=sent>
+                                    <p>{move || i18n.t("verify-resent")}</p>
+                                </Show>
+                                <FormAlert error />
+                            </aside>
+                        }
+                    })
+            }}
+        </Transition>
+    }
+}
