@@ -1,9 +1,16 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { defineConfig } from "@playwright/test";
 
 // The server under test: the release build (wasm through wasm-opt, as deployed), started on a
 // fresh temporary data directory so every run begins with an empty SQLite database.
 const port = Number(process.env.E2E_PORT ?? 3100);
 const targetDir = process.env.CARGO_TARGET_DIR ?? "target";
+// One data directory per run, shared with the test workers (they inherit the environment), so
+// tests can read the mail the server writes to <data dir>/mail.
+process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), "saas-e2e-"));
+const dataDir = process.env.E2E_DATA_DIR;
 
 export default defineConfig({
   testDir: "./tests",
@@ -36,13 +43,20 @@ export default defineConfig({
     { name: "no-javascript", testMatch: /no-js\.spec\.ts/, use: { javaScriptEnabled: false } },
   ],
   webServer: {
-    command: `sh -c 'DATA_DIR=$(mktemp -d) exec "${targetDir}/release/server"'`,
+    command: `"${targetDir}/release/server"`,
     cwd: "..",
     url: `http://127.0.0.1:${port}/api/health`,
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: "pipe",
     stderr: "pipe",
-    env: { PORT: String(port), RUST_LOG: "warn", DATABASE_URL: "", REDIS_URL: "" },
+    env: {
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      RUST_LOG: "warn",
+      DATABASE_URL: "",
+      REDIS_URL: "",
+      SMTP_URL: "",
+    },
   },
 });

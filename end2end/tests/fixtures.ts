@@ -1,4 +1,6 @@
-import { expect, type Page } from "@playwright/test";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { type APIRequestContext, expect, type Page } from "@playwright/test";
 
 /** Collects console errors and uncaught exceptions (CSP violations, hydration panics). */
 export function watchForErrors(page: Page): string[] {
@@ -13,4 +15,75 @@ export function watchForErrors(page: Page): string[] {
 /** Waits until the wasm bundle has hydrated the page. */
 export async function waitForHydration(page: Page): Promise<void> {
   await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+}
+
+/** A fresh, unique address for one test. */
+export function uniqueEmail(label: string): string {
+  return `${label}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+}
+
+/** Decodes quoted-printable soft breaks and escapes (lettre encodes long lines so). */
+function decodeQuotedPrintable(raw: string): string {
+  const joined = raw.replace(/=\r?\n/g, "");
+  const bytes: number[] = [];
+  for (let i = 0; i < joined.length; i++) {
+    const hex = joined.slice(i + 1, i + 3);
+    if (joined[i] === "=" && /^[0-9A-F]{2}$/.test(hex)) {
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else {
+      bytes.push(...Buffer.from(joined[i], "utf8"));
+    }
+  }
+  return Buffer.from(bytes).toString("utf8");
+}
+
+export interface Mail {
+  to: string;
+  subject: string;
+  body: string;
+}
+
+function readMails(): Mail[] {
+  const dir = join(process.env.E2E_DATA_DIR ?? "", "mail");
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith(".eml"))
+    .map((name) => join(dir, name))
+    .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs)
+    .map((path) => {
+      const raw = readFileSync(path, "utf8");
+      const header = (name: string) =>
+        raw.match(new RegExp(`^${name}: (.*)$`, "mi"))?.[1]?.trim() ?? "";
+      return { to: header("To"), subject: header("Subject"), body: decodeQuotedPrintable(raw) };
+    });
+}
+
+/** Waits for the `count`-th mail to `to` and returns it. */
+export async function waitForMail(to: string, count = 1): Promise<Mail> {
+  let found: Mail[] = [];
+  await expect
+    .poll(() => {
+      found = readMails().filter((mail) => mail.to.includes(to));
+      return found.length;
+    }, { timeout: 10_000 })
+    .toBeGreaterThanOrEqual(count);
+  return found[count - 1];
+}
+
+/** The first link in `mail` to `path`, made relative so it works on any base URL. */
+export function linkIn(mail: Mail, path: string): string {
+  const match = mail.body.match(new RegExp(`https?://[^\\s"<>]+${path}\\?[^\\s"<>]+`));
+  if (!match) throw new Error(`no ${path} link in: ${mail.body}`);
+  const url = new URL(match[0].replace(/&amp;/g, "&"));
+  return url.pathname + url.search;
+}
+
+/** Creates an account through the API (no browser), for tests about other flows. */
+export async function createAccount(request: APIRequestContext, email: string, password: string) {
+  const response = await request.post("/api/auth/sign-up", {
+    form: { name: "Test User", email, password },
+    headers: { accept: "application/json" },
+  });
+  expect(response.status()).toBe(200);
 }

@@ -444,3 +444,42 @@ fn plain_form_posts_redirect_with_the_error_or_to_the_return_path() {
         }
     });
 }
+
+#[test]
+fn two_instances_share_sessions_revocations_and_limits() {
+    block_on(async {
+        // The scaled deployment: PostgreSQL and Redis, two stateless instances.
+        let Some(pg) = platform::testing::TestDatabase::postgres().await else { return };
+        let Some(redis) = platform::testing::test_redis_url() else { return };
+        let a = TestApp::start(pg, Some(redis)).await;
+        let b = a.another_instance().await;
+
+        let first = a.sign_up("scaled@example.com", PASSWORD).await;
+        assert_eq!(
+            me(&b, &first).await["email"],
+            "scaled@example.com",
+            "a session made on A works on B"
+        );
+
+        let form = format!("email=scaled%40example.com&password={}", encode(PASSWORD));
+        let second =
+            session_cookie(&b.call("/api/auth/sign-in", &form, None).await).expect("session");
+        // Both instances have the first session cached now; revoke it on B.
+        assert_eq!(me(&a, &first).await["email"], "scaled@example.com");
+        let out = b.call("/api/auth/sign-out", "", Some(&first)).await;
+        assert_eq!(out.status, StatusCode::OK);
+        assert_eq!(me(&a, &first).await, serde_json::Value::Null, "revoked on B, refused on A");
+        assert_eq!(me(&a, &second).await["email"], "scaled@example.com");
+
+        // Sign-in attempts count together: the sign-in on B above, 3 on A and 1 on B use up the
+        // 5 a minute, so the next one — on A — is refused.
+        for app in [&a, &a, &a, &b] {
+            let response = app
+                .call("/api/auth/sign-in", "email=scaled%40example.com&password=wrong-pass", None)
+                .await;
+            assert_eq!(response.status, StatusCode::UNAUTHORIZED);
+        }
+        let limited = a.call("/api/auth/sign-in", &form, None).await;
+        assert_error(&limited, StatusCode::TOO_MANY_REQUESTS, "SYS_RATE_LIMIT");
+    });
+}

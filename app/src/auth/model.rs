@@ -70,6 +70,20 @@ fn return_to_rule(value: &Option<String>) -> garde::Result {
     }
 }
 
+/// Percent-encodes a query-string value (unreserved characters and `/` kept).
+pub fn percent_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 fn token_rule(value: &str) -> garde::Result {
     if value.trim().is_empty() {
         Err(rule_error(ErrorCode::ValRequiredField))

@@ -14,7 +14,7 @@ use super::{
         CodeSignIn, MagicLinkSignIn, RequestCode, RequestMagicLink, RequestPasswordReset,
         ResendVerification, ResetPassword, SignIn, SignOut, SignUp, VerifyEmail, current_user,
     },
-    model::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, SessionUser},
+    model::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, SessionUser, percent_encode},
 };
 use crate::{
     error::AppError,
@@ -24,32 +24,41 @@ use crate::{
 /// The signed-in user of the page, shared by the shell and the pages.
 #[derive(Clone, Copy)]
 pub struct CurrentUserContext {
-    user: Resource<Result<Option<SessionUser>, AppError>>,
-    version: RwSignal<u32>,
+    user: RwSignal<Option<SessionUser>>,
 }
 
 impl CurrentUserContext {
-    /// The user, once loaded (`None` while loading or when signed out).
+    /// The signed-in user, if any.
     pub fn get(self) -> Option<SessionUser> {
-        self.user.get().and_then(Result::ok).flatten()
+        self.user.get()
     }
 
-    /// Loads the user again (after signing in or out).
+    /// Loads the user again from the server (after signing in or out).
     pub fn refresh(self) {
-        self.version.update(|v| *v += 1);
-    }
-
-    /// The resource, for `Suspense`/`Transition`.
-    pub fn resource(self) -> Resource<Result<Option<SessionUser>, AppError>> {
-        self.user
+        let user = self.user;
+        leptos::task::spawn_local(async move {
+            if let Ok(current) = current_user().await {
+                user.set(current);
+            }
+        });
     }
 }
 
-/// Provides [`CurrentUserContext`]; called once by the app shell.
+/// Provides [`CurrentUserContext`]; called once by the app shell. The server knows the user
+/// from the request before rendering, and sends it along in the page for hydration, so the
+/// header is complete in the HTML itself (also without JavaScript) and never flashes.
 pub fn provide_current_user() -> CurrentUserContext {
-    let version = RwSignal::new(0_u32);
-    let user = Resource::new(move || version.get(), |_| current_user());
-    let context = CurrentUserContext { user, version };
+    let initial = SharedValue::new(|| {
+        #[cfg(feature = "ssr")]
+        {
+            super::server::AuthContext::current().map(|auth| auth.user)
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            None::<SessionUser>
+        }
+    });
+    let context = CurrentUserContext { user: RwSignal::new(initial.into_inner()) };
     provide_context(context);
     context
 }
@@ -242,7 +251,8 @@ fn SignInMethods(current: &'static str) -> impl IntoView {
     let i18n = use_i18n();
     let next = query_param("next");
     let link = move |path: &'static str| {
-        next.get().map_or_else(|| path.to_owned(), |n| format!("{path}?next={}", urlencode(&n)))
+        next.get()
+            .map_or_else(|| path.to_owned(), |n| format!("{path}?next={}", percent_encode(&n)))
     };
     let item = move |path: &'static str, key: &'static str| {
         let is_current = current == path;
@@ -263,19 +273,6 @@ fn SignInMethods(current: &'static str) -> impl IntoView {
             </ul>
         </nav>
     }
-}
-
-fn urlencode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 /// `/sign-up`.
@@ -550,8 +547,7 @@ pub fn AccountMenu() -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
     refresh_user_on_success(sign_out);
     view! {
-        <Transition fallback=|| ()>
-            {move || match current.get() {
+        {move || match current.get() {
                 Some(user) => {
                     view! {
                         <div class="account-menu">
@@ -575,7 +571,6 @@ pub fn AccountMenu() -> impl IntoView {
                         .into_any()
                 }
             }}
-        </Transition>
     }
 }
 
@@ -588,7 +583,6 @@ pub fn VerifyBanner() -> impl IntoView {
     let error = form_error(resend);
     let sent = move || matches!(resend.value().get(), Some(Ok(())));
     view! {
-        <Transition fallback=|| ()>
             {move || {
                 current
                     .get()
@@ -610,6 +604,5 @@ pub fn VerifyBanner() -> impl IntoView {
                         }
                     })
             }}
-        </Transition>
     }
 }

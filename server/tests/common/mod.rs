@@ -48,7 +48,8 @@ pub fn block_on<F: Future<Output = ()> + Send + 'static>(test: F) {
 /// 127.0.0.1 exactly as in production (`axum::serve`), and a client to call it.
 pub struct TestApp {
     pub state: AppState,
-    pub db: TestDatabase,
+    /// Shared by every instance of one test (see [`TestApp::another_instance`]).
+    pub db: std::sync::Arc<TestDatabase>,
     pub addr: SocketAddr,
     client: Client<HttpConnector, Body>,
     server: tokio::task::AbortHandle,
@@ -97,6 +98,19 @@ impl TestApp {
 
     /// Wraps an already built (possibly broken) platform.
     pub async fn with_platform(platform: Platform, db: TestDatabase) -> Self {
+        Self::serve(platform, std::sync::Arc::new(db)).await
+    }
+
+    /// A second instance over the same database, Redis namespace and mail directory, as a
+    /// scaled deployment runs many.
+    pub async fn another_instance(&self) -> Self {
+        let redis =
+            self.state.platform.config.redis_url.as_ref().map(|url| url.expose().to_owned());
+        let platform = Platform::start(self.db.config(redis)).await.expect("platform starts");
+        Self::serve(platform, self.db.clone()).await
+    }
+
+    async fn serve(platform: Platform, db: std::sync::Arc<TestDatabase>) -> Self {
         let state = AppState { leptos_options: leptos_options(), platform };
         let router = server::router::build(state.clone());
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("ephemeral port");

@@ -19,7 +19,7 @@ use super::{
 use crate::{
     auth::model::{
         CodeSignInInput, EmailInput, ResetPasswordInput, SessionUser, SignInInput, SignUpInput,
-        TokenInput, normalize_email, safe_return_path,
+        TokenInput, normalize_email, percent_encode, safe_return_path,
     },
     error::{AppError, ErrorCode},
     i18n::Locale,
@@ -140,19 +140,6 @@ async fn send_token_mail(
     let locale = user.locale.parse().unwrap_or(context.fallback_locale);
     send_in_background(platform, compose(kind, locale, &user.email, &user.name, &payload));
     Ok(())
-}
-
-fn percent_encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 /// A hash to verify against when the account does not exist, so a wrong email costs the same
