@@ -57,6 +57,9 @@ export default defineConfig({
       DATABASE_URL: "",
       REDIS_URL: "",
       SMTP_URL: "",
+      // Each test presents its own client address (see fixtures.ts), as a proxy would, so the
+      // per-address limits (10 sign-ups an hour) apply per test rather than to the whole run.
+      TRUST_PROXY_HEADERS: "true",
     },
   },
 });

@@ -1,8 +1,10 @@
 //! The application: routes, views and server functions, compiled for the server (`ssr`) and for
 //! the browser (`hydrate`). Server-only code sits behind `feature = "ssr"`.
 
+pub mod account;
 pub mod auth;
 pub mod error;
+pub mod forms;
 pub mod home;
 pub mod i18n;
 pub mod preferences;

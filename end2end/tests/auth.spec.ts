@@ -1,6 +1,7 @@
-import { expect, test } from "@playwright/test";
 import {
   createAccount,
+  expect,
+  test,
   linkIn,
   uniqueEmail,
   waitForHydration,

@@ -1,6 +1,22 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { type APIRequestContext, expect, type Page } from "@playwright/test";
+import { type APIRequestContext, test as base, expect, type Page } from "@playwright/test";
+
+export { expect };
+
+/**
+ * The test runner with one client address per test (sent as `X-Forwarded-For`, which the
+ * server under test trusts): per-address rate limits then count per test, as for real users.
+ */
+export const test = base.extend({
+  extraHTTPHeaders: async ({}, use, testInfo) => {
+    const n =
+      testInfo.workerIndex * 10_000 +
+      testInfo.repeatEachIndex * 1_000 +
+      Math.floor(Math.random() * 1_000);
+    await use({ "x-forwarded-for": `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` });
+  },
+});
 
 /** Collects console errors and uncaught exceptions (CSP violations, hydration panics). */
 export function watchForErrors(page: Page): string[] {

@@ -2,23 +2,22 @@
 //! server-function form: without JavaScript it posts and the server redirects (errors come back
 //! in the URL); with JavaScript it shows field errors inline and a pending state.
 
-use leptos::{
-    form::ActionForm,
-    prelude::*,
-    server_fn::{ServerFn, error::ServerFnUrlError},
-};
-use leptos_router::{components::A, hooks::use_query_map};
+use leptos::{form::ActionForm, prelude::*, server_fn::ServerFn};
+use leptos_router::{NavigateOptions, components::A, hooks::use_navigate};
 
 use super::{
     api::{
         CodeSignIn, MagicLinkSignIn, RequestCode, RequestMagicLink, RequestPasswordReset,
         ResendVerification, ResetPassword, SignIn, SignOut, SignUp, VerifyEmail, current_user,
     },
-    model::{PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, SessionUser, percent_encode},
+    model::{
+        PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, SessionUser, percent_encode, safe_return_path,
+    },
 };
 use crate::{
     error::AppError,
-    i18n::{I18n, has_key, use_i18n},
+    forms::{Field, FormAlert, Submit, form_error, query_param},
+    i18n::use_i18n,
 };
 
 /// The signed-in user of the page, shared by the shell and the pages.
@@ -33,13 +32,24 @@ impl CurrentUserContext {
         self.user.get()
     }
 
+    /// The signed-in user, without tracking (for initial form values).
+    pub fn get_untracked(self) -> Option<SessionUser> {
+        self.user.get_untracked()
+    }
+
     /// Loads the user again from the server (after signing in or out).
     pub fn refresh(self) {
+        self.refresh_then(|| ());
+    }
+
+    /// Loads the user again, then runs `next` (e.g. navigates).
+    pub fn refresh_then(self, next: impl FnOnce() + 'static) {
         let user = self.user;
         leptos::task::spawn_local(async move {
             if let Ok(current) = current_user().await {
                 user.set(current);
             }
+            next();
         });
     }
 }
@@ -68,30 +78,8 @@ pub fn use_current_user() -> CurrentUserContext {
     expect_context::<CurrentUserContext>()
 }
 
-/// The error to show for a form of server function `S`: the last result of its action, or —
-/// after a plain form post without JavaScript — the error the server put in the URL.
-fn form_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
-where
-    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-{
-    let query = use_query_map();
-    Signal::derive(move || {
-        if action.version().get() > 0 {
-            return action.value().get().and_then(Result::err);
-        }
-        query.with(|q| {
-            let path = q.get_str("__path")?;
-            if path != S::PATH {
-                return None;
-            }
-            q.get_str("__err").map(ServerFnUrlError::<AppError>::decode_err)
-        })
-    })
-}
-
 /// Reloads the signed-in user whenever `action` succeeds.
-fn refresh_user_on_success<S>(action: ServerAction<S>)
+pub(crate) fn refresh_user_on_success<S>(action: ServerAction<S>)
 where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
@@ -104,138 +92,24 @@ where
     });
 }
 
-/// The sentence for an error: a specific reason when there is one, a pointer to the fields when
-/// they carry the detail, the code's message otherwise.
-pub fn error_message(i18n: I18n, error: &AppError) -> String {
-    if let Some(reason) = error.details.get("reason").and_then(|r| r.as_str()) {
-        let key = format!("reason-{}", reason.replace('_', "-"));
-        if has_key(i18n.locale.get(), &key) {
-            return i18n.t(&key);
+/// After `action` changes who is signed in: loads the user, then goes to `?next=` (a same-site
+/// path) or `fallback`. Plain form posts get the same target as a redirect from the server.
+pub(crate) fn continue_after<S>(action: ServerAction<S>, fallback: &'static str)
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let current = use_current_user();
+    let next = query_param("next");
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(_))) {
+            let target = safe_return_path(next.get_untracked().as_deref())
+                .unwrap_or_else(|| fallback.to_owned());
+            let navigate = navigate.clone();
+            current.refresh_then(move || navigate(&target, NavigateOptions::default()));
         }
-    }
-    if let Some(seconds) = error.details.get("retryAfter").and_then(serde_json::Value::as_u64) {
-        return i18n.t_args("error-rate-limit-retry", &[("seconds", seconds.into())]);
-    }
-    if error.fields.is_empty() {
-        i18n.t(&error.code.message_key())
-    } else {
-        i18n.t("form-has-errors")
-    }
-}
-
-/// The form-level alert.
-#[component]
-fn FormAlert(error: Signal<Option<AppError>>) -> impl IntoView {
-    let i18n = use_i18n();
-    move || {
-        error.get().map(|error| {
-            let message = error_message(i18n, &error);
-            view! {
-                <p class="form-alert" role="alert" data-code=error.code.as_str()>
-                    {message}
-                </p>
-            }
-        })
-    }
-}
-
-/// A labelled input with its field errors.
-#[component]
-fn Field(
-    /// The form field name.
-    name: &'static str,
-    /// Translation key of the label.
-    label: &'static str,
-    /// The form's error.
-    error: Signal<Option<AppError>>,
-    /// Input type.
-    #[prop(default = "text")]
-    kind: &'static str,
-    /// `autocomplete` value.
-    #[prop(default = "off")]
-    autocomplete: &'static str,
-    /// Initial value.
-    #[prop(into, default = String::new())]
-    value: String,
-    /// Translation key of a hint below the input.
-    #[prop(optional)]
-    hint: Option<&'static str>,
-    /// Extra attributes: `minlength`/`maxlength`.
-    #[prop(optional)]
-    minlength: Option<usize>,
-    /// Longest value.
-    #[prop(optional)]
-    maxlength: Option<usize>,
-    /// `inputmode`.
-    #[prop(optional)]
-    inputmode: Option<&'static str>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let id = format!("field-{name}");
-    let error_id = format!("{id}-error");
-    let hint_id = format!("{id}-hint");
-    let codes = move || error.get().map(|e| e.field(name).to_vec()).unwrap_or_default();
-    let invalid = move || !codes().is_empty();
-    let described_by = {
-        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
-        move || {
-            let mut ids = Vec::new();
-            if hint.is_some() {
-                ids.push(hint_id.clone());
-            }
-            if invalid() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
-    view! {
-        <div class="field" class:invalid=invalid>
-            <label for=id.clone()>{move || i18n.t(label)}</label>
-            <input
-                id=id
-                name=name
-                type=kind
-                value=value
-                autocomplete=autocomplete
-                required=true
-                minlength=minlength
-                maxlength=maxlength
-                inputmode=inputmode
-                aria-invalid=move || invalid().then_some("true")
-                aria-describedby=described_by
-            />
-            {hint.map(|key| view! { <p class="field-hint" id=hint_id.clone()>{move || i18n.t(key)}</p> })}
-            <Show when=invalid>
-                <p class="field-error" id=error_id.clone()>
-                    {move || {
-                        codes()
-                            .into_iter()
-                            .map(|code| i18n.t(&code.message_key()))
-                            .collect::<Vec<_>>()
-                            .join(" ")
-                    }}
-                </p>
-            </Show>
-        </div>
-    }
-}
-
-/// A submit button that shows the action is running.
-#[component]
-fn Submit(label: &'static str, pending: Memo<bool>) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <button type="submit" class="primary" disabled=move || pending.get() aria-busy=move || pending.get().then_some("true")>
-            {move || if pending.get() { i18n.t("form-working") } else { i18n.t(label) }}
-        </button>
-    }
-}
-
-/// The query parameter `name` of the page URL.
-fn query_param(name: &'static str) -> Memo<Option<String>> {
-    let query = use_query_map();
-    Memo::new(move |_| query.with(|q| q.get(name)))
+    });
 }
 
 /// Hidden `return_to` carried through a sign-in form from `?next=`.
@@ -280,7 +154,7 @@ fn SignInMethods(current: &'static str) -> impl IntoView {
 pub fn SignUpPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<SignUp>::new();
-    refresh_user_on_success(action);
+    continue_after(action, "/");
     let error = form_error(action);
     view! {
         <section class="auth-card" aria-labelledby="sign-up-title">
@@ -315,7 +189,7 @@ pub fn SignUpPage() -> impl IntoView {
 pub fn SignInPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<SignIn>::new();
-    refresh_user_on_success(action);
+    continue_after(action, "/");
     let error = form_error(action);
     view! {
         <section class="auth-card" aria-labelledby="sign-in-title">
@@ -374,7 +248,7 @@ pub fn CodeSignInPage() -> impl IntoView {
     let request = ServerAction::<RequestCode>::new();
     let request_error = form_error(request);
     let submit = ServerAction::<CodeSignIn>::new();
-    refresh_user_on_success(submit);
+    continue_after(submit, "/");
     let submit_error = form_error(submit);
     let sent = query_param("sent");
     let email = query_param("email");
@@ -435,7 +309,7 @@ pub fn CheckEmailPage() -> impl IntoView {
 
 /// The hidden fields of a form that redeems a mailed link: its `token` and `next`.
 #[component]
-fn TokenFields() -> impl IntoView {
+pub(crate) fn TokenFields() -> impl IntoView {
     let token = query_param("token");
     view! {
         <input type="hidden" name="token" value=move || token.get().unwrap_or_default() />
@@ -449,7 +323,7 @@ fn TokenFields() -> impl IntoView {
 pub fn VerifyEmailPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<VerifyEmail>::new();
-    refresh_user_on_success(action);
+    continue_after(action, "/?verified=1");
     let error = form_error(action);
     view! {
         <section class="auth-card" aria-labelledby="verify-title">
@@ -469,7 +343,7 @@ pub fn VerifyEmailPage() -> impl IntoView {
 pub fn MagicLinkPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<MagicLinkSignIn>::new();
-    refresh_user_on_success(action);
+    continue_after(action, "/");
     let error = form_error(action);
     view! {
         <section class="auth-card" aria-labelledby="magic-link-title">
@@ -514,7 +388,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 pub fn ResetPasswordPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<ResetPassword>::new();
-    refresh_user_on_success(action);
+    continue_after(action, "/");
     let error = form_error(action);
     let token = query_param("token");
     view! {
@@ -545,13 +419,15 @@ pub fn AccountMenu() -> impl IntoView {
     let i18n = use_i18n();
     let current = use_current_user();
     let sign_out = ServerAction::<SignOut>::new();
-    refresh_user_on_success(sign_out);
+    continue_after(sign_out, "/");
     view! {
         {move || match current.get() {
                 Some(user) => {
                     view! {
                         <div class="account-menu">
-                            <span class="account-name" data-testid="account-name">{user.name}</span>
+                            <A href="/account" attr:class="account-name" attr:data-testid="account-name">
+                                {user.name}
+                            </A>
                             <ActionForm action=sign_out>
                                 <button type="submit" class="link-button">
                                     {move || i18n.t("sign-out")}

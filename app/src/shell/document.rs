@@ -3,12 +3,14 @@
 use leptos::prelude::*;
 use leptos_meta::{Html, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
+    SsrMode,
     components::{Route, Router, Routes},
     path,
 };
 
 use super::{ErrorView, NotFound, header::Header};
 use crate::{
+    account::view::{ConfirmEmailPage, ProfilePage, SecurityPage},
     auth::view::{
         CheckEmailPage, CodeSignInPage, ForgotPasswordPage, MagicLinkPage, MagicLinkRequestPage,
         ResetPasswordPage, SignInPage, SignUpPage, VerifyBanner, VerifyEmailPage,
@@ -92,6 +94,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("magic-link") view=MagicLinkPage />
                         <Route path=path!("forgot-password") view=ForgotPasswordPage />
                         <Route path=path!("reset-password") view=ResetPasswordPage />
+                        <Route path=path!("account") view=ProfilePage />
+                        // Rendered complete before sending: the sessions list is in the HTML,
+                        // also without JavaScript.
+                        <Route path=path!("account/security") view=SecurityPage ssr=SsrMode::Async />
+                        <Route path=path!("confirm-email") view=ConfirmEmailPage />
                     </Routes>
                 </ErrorBoundary>
             </main>

@@ -15,6 +15,8 @@ pub enum MailKind {
     MagicLink,
     /// A six-digit sign-in code.
     EmailCode,
+    /// Confirm a new address for an existing account.
+    ChangeEmail,
 }
 
 impl MailKind {
@@ -24,6 +26,7 @@ impl MailKind {
             Self::ResetPassword => "reset",
             Self::MagicLink => "magic",
             Self::EmailCode => "code",
+            Self::ChangeEmail => "change",
         }
     }
 }

@@ -33,6 +33,55 @@ pub const VERIFY_TTL: chrono::Duration = chrono::Duration::hours(24);
 pub const RESET_TTL: chrono::Duration = chrono::Duration::hours(1);
 /// Lifetime of a magic link and of an email code.
 pub const SIGN_IN_LINK_TTL: chrono::Duration = chrono::Duration::minutes(5);
+/// Lifetime of a link confirming a new address.
+pub const CHANGE_EMAIL_TTL: chrono::Duration = chrono::Duration::hours(24);
+
+/// A kind of mailed one-time token: its message, its purpose and how long it lives.
+#[derive(Clone, Copy, Debug)]
+pub struct TokenMail {
+    kind: MailKind,
+    purpose: Purpose,
+    ttl: chrono::Duration,
+    path: &'static str,
+}
+
+impl TokenMail {
+    /// The link that confirms a new account's address.
+    pub const VERIFY: Self = Self {
+        kind: MailKind::VerifyEmail,
+        purpose: Purpose::VerifyEmail,
+        ttl: VERIFY_TTL,
+        path: "/verify-email",
+    };
+    /// The password-reset link.
+    pub const RESET: Self = Self {
+        kind: MailKind::ResetPassword,
+        purpose: Purpose::ResetPassword,
+        ttl: RESET_TTL,
+        path: "/reset-password",
+    };
+    /// The magic sign-in link.
+    pub const MAGIC_LINK: Self = Self {
+        kind: MailKind::MagicLink,
+        purpose: Purpose::MagicLink,
+        ttl: SIGN_IN_LINK_TTL,
+        path: "/magic-link",
+    };
+    /// The six-digit sign-in code.
+    pub const CODE: Self = Self {
+        kind: MailKind::EmailCode,
+        purpose: Purpose::EmailCode,
+        ttl: SIGN_IN_LINK_TTL,
+        path: "",
+    };
+    /// The link that confirms a new address of an existing account.
+    pub const CHANGE_EMAIL: Self = Self {
+        kind: MailKind::ChangeEmail,
+        purpose: Purpose::ChangeEmail,
+        ttl: CHANGE_EMAIL_TTL,
+        path: "/confirm-email",
+    };
+}
 
 fn platform() -> Result<Platform, AppError> {
     Ok(AppState::get()?.platform)
@@ -66,10 +115,14 @@ fn token_invalid() -> AppError {
         .with_detail("reason", "token_invalid")
 }
 
-/// Sends the redirect of a successful flow: to `return_to` when it is a same-site path.
-fn redirect_after(return_to: Option<&str>, fallback: &str) {
-    let target = safe_return_path(return_to).unwrap_or_else(|| fallback.to_owned());
-    leptos_axum::redirect(&target);
+/// The redirect of a flow that changes who is signed in: to `return_to` when it is a same-site
+/// path, else `fallback`. Only plain form posts get it; the hydrated UI loads the new user
+/// first and then navigates itself, so the next page never renders with the old one.
+pub(crate) fn redirect_after(return_to: Option<&str>, fallback: &str) {
+    if crate::request::headers().is_some_and(|headers| crate::request::is_form_post(&headers)) {
+        let target = safe_return_path(return_to).unwrap_or_else(|| fallback.to_owned());
+        leptos_axum::redirect(&target);
+    }
 }
 
 async fn mail_limits(platform: &Platform, kind: &str, email: &str) -> Result<(), AppError> {
@@ -99,46 +152,51 @@ fn send_in_background(platform: &Platform, mail: platform::mail::OutgoingMail) {
 
 /// Where a token mail goes and how it reads, fixed while the request is still at hand.
 #[derive(Clone)]
-struct MailContext {
+pub(crate) struct MailContext {
     base_url: String,
     fallback_locale: Locale,
 }
 
 impl MailContext {
-    fn of_request() -> Result<Self, AppError> {
+    pub(crate) fn of_request() -> Result<Self, AppError> {
         Ok(Self { base_url: public_url()?, fallback_locale: request_locale() })
     }
 }
 
-async fn send_token_mail(
+pub(crate) async fn send_token_mail(
     platform: &Platform,
     context: &MailContext,
     user: &UserRow,
-    kind: MailKind,
-    purpose: Purpose,
-    ttl: chrono::Duration,
+    address: &str,
+    mail: TokenMail,
     return_to: Option<&str>,
 ) -> Result<(), AppError> {
-    let secret = store::issue_token(&platform.db, &user.id, &user.email, purpose, ttl).await?;
-    let payload = if purpose == Purpose::EmailCode {
+    let secret =
+        store::issue_token(&platform.db, &user.id, address, mail.purpose, mail.ttl).await?;
+    let payload = if mail.purpose == Purpose::EmailCode {
         Payload::Code(secret)
     } else {
-        {
-            let path = match purpose {
-                Purpose::VerifyEmail => "/verify-email",
-                Purpose::ResetPassword => "/reset-password",
-                _ => "/magic-link",
-            };
-            let mut link = format!("{}{path}?token={secret}", context.base_url);
-            if let Some(next) = safe_return_path(return_to) {
-                link.push_str("&next=");
-                link.push_str(&percent_encode(&next));
-            }
-            Payload::Link(link)
+        let mut link = format!("{}{}?token={secret}", context.base_url, mail.path);
+        if let Some(next) = safe_return_path(return_to) {
+            link.push_str("&next=");
+            link.push_str(&percent_encode(&next));
         }
+        Payload::Link(link)
     };
     let locale = user.locale.parse().unwrap_or(context.fallback_locale);
-    send_in_background(platform, compose(kind, locale, &user.email, &user.name, &payload));
+    send_in_background(platform, compose(mail.kind, locale, address, &user.name, &payload));
+    Ok(())
+}
+
+/// Starts a session for `user` and makes their language this browser's.
+pub(crate) async fn sign_in_as(platform: &Platform, user: &UserRow) -> Result<(), AppError> {
+    session::start(platform, &user.id).await?;
+    if user.locale.parse::<Locale>().is_ok() {
+        crate::request::set_preference_cookie(
+            crate::preferences::model::LOCALE_COOKIE,
+            &user.locale,
+        );
+    }
     Ok(())
 }
 
@@ -187,10 +245,9 @@ pub async fn sign_up(mut input: SignUpInput) -> Result<SessionUser, AppError> {
     let user = store::user_by_id(&platform.db, &id)
         .await?
         .ok_or_else(|| AppError::internal("new user vanished"))?;
-    session::start(&platform, &user.id).await?;
+    sign_in_as(&platform, &user).await?;
     let context = MailContext::of_request()?;
-    let (kind, purpose) = (MailKind::VerifyEmail, Purpose::VerifyEmail);
-    send_token_mail(&platform, &context, &user, kind, purpose, VERIFY_TTL, None).await?;
+    send_token_mail(&platform, &context, &user, &user.email, TokenMail::VERIFY, None).await?;
     tracing::info!(user_id = %user.id, "account created");
     redirect_after(input.return_to.as_deref(), "/");
     Ok(user.to_session_user())
@@ -229,7 +286,7 @@ pub async fn sign_in(mut input: SignInInput) -> Result<SessionUser, AppError> {
             Err(error) => tracing::warn!(%error, "password rehash failed"),
         }
     }
-    session::start(&platform, &user.id).await?;
+    sign_in_as(&platform, &user).await?;
     tracing::info!(user_id = %user.id, "signed in");
     redirect_after(input.return_to.as_deref(), "/");
     Ok(user.to_session_user())
@@ -242,7 +299,7 @@ pub async fn sign_out() -> Result<(), AppError> {
         session::end(&platform, &auth.user.id, &auth.session_id).await?;
     }
     session::set_cookie(&session::clearing_cookie_value(platform.config.is_https()));
-    leptos_axum::redirect("/");
+    redirect_after(None, "/");
     Ok(())
 }
 
@@ -274,8 +331,7 @@ pub async fn resend_verification() -> Result<(), AppError> {
         );
     }
     let context = MailContext::of_request()?;
-    let (kind, purpose) = (MailKind::VerifyEmail, Purpose::VerifyEmail);
-    send_token_mail(&platform, &context, &user, kind, purpose, VERIFY_TTL, None).await
+    send_token_mail(&platform, &context, &user, &user.email, TokenMail::VERIFY, None).await
 }
 
 /// Cached sessions of `user_id` hold a copy of the user: drop them after the user changes.
@@ -291,9 +347,7 @@ pub async fn refresh_sessions(platform: &Platform, user_id: &str) -> Result<(), 
 async fn mail_if_account(
     input: EmailInput,
     kind: &'static str,
-    mail: MailKind,
-    purpose: Purpose,
-    ttl: chrono::Duration,
+    mail: TokenMail,
 ) -> Result<String, AppError> {
     let mut input = input;
     input.email = normalize_email(&input.email);
@@ -307,7 +361,7 @@ async fn mail_if_account(
             let result = async {
                 if let Some(user) = store::user_by_email(&platform.db, &input.email).await? {
                     let return_to = input.return_to.as_deref();
-                    send_token_mail(&platform, &context, &user, mail, purpose, ttl, return_to)
+                    send_token_mail(&platform, &context, &user, &user.email, mail, return_to)
                         .await?;
                 }
                 Ok::<_, AppError>(())
@@ -324,8 +378,7 @@ async fn mail_if_account(
 
 /// Mails a password-reset link if the address has an account.
 pub async fn request_password_reset(input: EmailInput) -> Result<(), AppError> {
-    mail_if_account(input, "reset", MailKind::ResetPassword, Purpose::ResetPassword, RESET_TTL)
-        .await?;
+    mail_if_account(input, "reset", TokenMail::RESET).await?;
     leptos_axum::redirect("/check-email?for=reset");
     Ok(())
 }
@@ -340,16 +393,16 @@ pub async fn reset_password(input: ResetPasswordInput) -> Result<(), AppError> {
         .await?
         .ok_or_else(token_invalid)?;
     session::end_all(&platform, &user_id, None).await?;
-    session::start(&platform, &user_id).await?;
+    let user = store::user_by_id(&platform.db, &user_id).await?.ok_or_else(token_invalid)?;
+    sign_in_as(&platform, &user).await?;
     tracing::info!(%user_id, "password reset");
-    leptos_axum::redirect("/");
+    redirect_after(None, "/");
     Ok(())
 }
 
 /// Mails a magic sign-in link if the address has an account.
 pub async fn request_magic_link(input: EmailInput) -> Result<(), AppError> {
-    mail_if_account(input, "magic-link", MailKind::MagicLink, Purpose::MagicLink, SIGN_IN_LINK_TTL)
-        .await?;
+    mail_if_account(input, "magic-link", TokenMail::MAGIC_LINK).await?;
     leptos_axum::redirect("/check-email?for=magic-link");
     Ok(())
 }
@@ -364,7 +417,7 @@ pub async fn magic_link_sign_in(input: TokenInput) -> Result<SessionUser, AppErr
     // Following the link proved the address.
     store::mark_email_verified(&platform.db, &user_id, &email).await?;
     let user = store::user_by_id(&platform.db, &user_id).await?.ok_or_else(token_invalid)?;
-    session::start(&platform, &user.id).await?;
+    sign_in_as(&platform, &user).await?;
     tracing::info!(%user_id, "signed in with a magic link");
     redirect_after(input.return_to.as_deref(), "/");
     Ok(user.to_session_user())
@@ -373,9 +426,7 @@ pub async fn magic_link_sign_in(input: TokenInput) -> Result<SessionUser, AppErr
 /// Mails a six-digit sign-in code if the address has an account.
 pub async fn request_code(input: EmailInput) -> Result<(), AppError> {
     let return_to = input.return_to.clone();
-    let email =
-        mail_if_account(input, "code", MailKind::EmailCode, Purpose::EmailCode, SIGN_IN_LINK_TTL)
-            .await?;
+    let email = mail_if_account(input, "code", TokenMail::CODE).await?;
     let mut target = format!("/sign-in/code?sent=1&email={}", percent_encode(&email));
     if let Some(next) = safe_return_path(return_to.as_deref()) {
         target.push_str("&next=");
@@ -408,9 +459,36 @@ pub async fn code_sign_in(mut input: CodeSignInInput) -> Result<SessionUser, App
         return Err(invalid());
     }
     store::mark_email_verified(&platform.db, &user.id, &user.email).await?;
-    session::start(&platform, &user.id).await?;
+    sign_in_as(&platform, &user).await?;
     tracing::info!(user_id = %user.id, "signed in with a code");
     redirect_after(input.return_to.as_deref(), "/");
     let user = store::user_by_id(&platform.db, &user.id).await?.ok_or_else(invalid)?;
     Ok(user.to_session_user())
+}
+
+/// Re-authentication: checks the signed-in user's password before a sensitive change, counted
+/// against the sign-in limit of the account. A wrong password is `AUTH_INVALID_CREDENTIALS` on
+/// `field`.
+pub(crate) async fn confirm_password(
+    platform: &Platform,
+    auth: &AuthContext,
+    password: &str,
+    field: &str,
+) -> Result<UserRow, AppError> {
+    limits::enforce(platform, &[(format!("reauth:{}", auth.user.id), SIGN_IN_PER_EMAIL)]).await?;
+    let user = store::user_by_id(&platform.db, &auth.user.id)
+        .await?
+        .ok_or_else(AppError::unauthenticated)?;
+    let stored = match &user.password_hash {
+        Some(hash) => hash.clone(),
+        None => dummy_hash().await?.to_owned(),
+    };
+    let verification = verify_password(Secret::new(password.to_owned()), stored)
+        .await
+        .map_err(AppError::internal)?;
+    if user.password_hash.is_none() || !verification.matches {
+        return Err(AppError::new(ErrorCode::AuthInvalidCredentials)
+            .with_field(field, ErrorCode::AuthInvalidCredentials));
+    }
+    Ok(user)
 }

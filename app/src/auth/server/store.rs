@@ -134,6 +134,8 @@ pub enum Purpose {
     MagicLink,
     /// Signs in with a six-digit code.
     EmailCode,
+    /// Confirms a new address before it replaces the old one.
+    ChangeEmail,
 }
 
 impl Purpose {
@@ -144,6 +146,7 @@ impl Purpose {
             Self::ResetPassword => "reset_password",
             Self::MagicLink => "magic_link",
             Self::EmailCode => "email_code",
+            Self::ChangeEmail => "change_email",
         }
     }
 }
@@ -433,5 +436,107 @@ pub async fn reset_password(
         .execute(conn)
         .await?;
         Ok(Some(user_id))
+    })
+}
+
+/// Sets a user's display name and language.
+pub async fn update_profile(
+    db: &Db,
+    user_id: &str,
+    name: &str,
+    locale: &str,
+) -> Result<(), DbError> {
+    let now = now_utc();
+    platform::with_conn!(db, conn => {
+        diesel::update(users::table.find(user_id))
+            .set((users::name.eq(name), users::locale.eq(locale), users::updated_at.eq(now)))
+            .execute(conn)
+            .await?;
+    });
+    Ok(())
+}
+
+/// Sets a user's language.
+pub async fn update_locale(db: &Db, user_id: &str, locale: &str) -> Result<(), DbError> {
+    let now = now_utc();
+    platform::with_conn!(db, conn => {
+        diesel::update(users::table.find(user_id))
+            .set((users::locale.eq(locale), users::updated_at.eq(now)))
+            .execute(conn)
+            .await?;
+    });
+    Ok(())
+}
+
+/// The live sessions of a user, most recently used first.
+pub async fn list_sessions(db: &Db, user_id: &str) -> Result<Vec<SessionRow>, DbError> {
+    let now = now_utc();
+    Ok(platform::with_conn!(db, conn => {
+        sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::expires_at.gt(now))
+            .order((sessions::last_seen_at.desc(), sessions::created_at.desc()))
+            .select(SessionRow::as_select())
+            .load(conn)
+            .await?
+    }))
+}
+
+/// Redeems a change-of-address link and moves the account to the address it was sent to
+/// (confirmed by following it), both or neither. `UniqueViolation` when the address was taken
+/// in the meantime. Returns the user's id, or `None` for an unknown, used or expired link.
+pub async fn change_email(db: &Db, secret: &str) -> Result<Option<String>, DbError> {
+    let hash = token::hash_token(secret.trim());
+    let now = now_utc();
+    platform::transaction!(db, conn => {
+        let redeemed: Option<(String, String)> = diesel::update(
+            auth_tokens::table
+                .filter(auth_tokens::token_hash.eq(&hash))
+                .filter(auth_tokens::purpose.eq(Purpose::ChangeEmail.as_str()))
+                .filter(auth_tokens::used_at.is_null())
+                .filter(auth_tokens::expires_at.gt(now)),
+        )
+        .set(auth_tokens::used_at.eq(now))
+        .returning((auth_tokens::user_id, auth_tokens::email))
+        .get_result(conn)
+        .await
+        .optional()?;
+        let Some((user_id, email)) = redeemed else { return Ok(None) };
+        diesel::update(users::table.find(&user_id))
+            .set((
+                users::email.eq(&email),
+                users::email_verified_at.eq(Some(now)),
+                users::updated_at.eq(now),
+            ))
+            .execute(conn)
+            .await?;
+        // Links sent to the old address must not act on the new one.
+        diesel::update(
+            auth_tokens::table
+                .filter(auth_tokens::user_id.eq(&user_id))
+                .filter(auth_tokens::used_at.is_null()),
+        )
+        .set(auth_tokens::used_at.eq(now))
+        .execute(conn)
+        .await?;
+        Ok(Some(user_id))
+    })
+}
+
+/// Deletes a user; sessions and tokens go with it (foreign keys cascade). Returns the token
+/// hashes of the sessions that ended, to evict them from the cache.
+pub async fn delete_user(db: &Db, user_id: &str) -> Result<Vec<String>, DbError> {
+    platform::transaction!(db, conn => {
+        let hashes: Vec<String> = sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .select(sessions::token_hash)
+            .load(conn)
+            .await?;
+        diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn).await?;
+        diesel::delete(auth_tokens::table.filter(auth_tokens::user_id.eq(user_id)))
+            .execute(conn)
+            .await?;
+        diesel::delete(users::table.find(user_id)).execute(conn).await?;
+        Ok(hashes)
     })
 }

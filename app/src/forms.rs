@@ -1,0 +1,169 @@
+//! Form building blocks shared by every page: errors from the action or (without JavaScript)
+//! from the URL, labelled fields with their errors, the alert and the pending submit button.
+
+use leptos::{
+    prelude::*,
+    server_fn::{ServerFn, error::ServerFnUrlError},
+};
+use leptos_router::hooks::use_query_map;
+
+use crate::{
+    error::AppError,
+    i18n::{I18n, has_key, use_i18n},
+};
+
+/// The error to show for a form of server function `S`: the last result of its action, or —
+/// after a plain form post without JavaScript — the error the server put in the URL.
+pub fn form_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let query = use_query_map();
+    Signal::derive(move || {
+        if action.version().get() > 0 {
+            return action.value().get().and_then(Result::err);
+        }
+        query.with(|q| {
+            let path = q.get_str("__path")?;
+            if path != S::PATH {
+                return None;
+            }
+            q.get_str("__err").map(ServerFnUrlError::<AppError>::decode_err)
+        })
+    })
+}
+
+/// The sentence for an error: a specific reason when there is one, a pointer to the fields when
+/// they carry the detail, the code's message otherwise.
+pub fn error_message(i18n: I18n, error: &AppError) -> String {
+    if let Some(reason) = error.details.get("reason").and_then(|r| r.as_str()) {
+        let key = format!("reason-{}", reason.replace('_', "-"));
+        if has_key(i18n.locale.get(), &key) {
+            return i18n.t(&key);
+        }
+    }
+    if let Some(seconds) = error.details.get("retryAfter").and_then(serde_json::Value::as_u64) {
+        return i18n.t_args("error-rate-limit-retry", &[("seconds", seconds.into())]);
+    }
+    if error.fields.is_empty() {
+        i18n.t(&error.code.message_key())
+    } else {
+        i18n.t("form-has-errors")
+    }
+}
+
+/// The form-level alert.
+#[component]
+pub fn FormAlert(error: Signal<Option<AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        error.get().map(|error| {
+            let message = error_message(i18n, &error);
+            view! {
+                <p class="form-alert" role="alert" data-code=error.code.as_str()>
+                    {message}
+                </p>
+            }
+        })
+    }
+}
+
+/// A labelled input with its field errors.
+#[component]
+pub fn Field(
+    /// The form field name.
+    name: &'static str,
+    /// Translation key of the label.
+    label: &'static str,
+    /// The form's error.
+    error: Signal<Option<AppError>>,
+    /// Input type.
+    #[prop(default = "text")]
+    kind: &'static str,
+    /// `autocomplete` value.
+    #[prop(default = "off")]
+    autocomplete: &'static str,
+    /// Initial value.
+    #[prop(into, default = String::new())]
+    value: String,
+    /// Translation key of a hint below the input.
+    #[prop(optional)]
+    hint: Option<&'static str>,
+    /// Extra attributes: `minlength`/`maxlength`.
+    #[prop(optional)]
+    minlength: Option<usize>,
+    /// Longest value.
+    #[prop(optional)]
+    maxlength: Option<usize>,
+    /// `inputmode`.
+    #[prop(optional)]
+    inputmode: Option<&'static str>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let codes = move || error.get().map(|e| e.field(name).to_vec()).unwrap_or_default();
+    let invalid = move || !codes().is_empty();
+    let described_by = {
+        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if invalid() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:invalid=invalid>
+            <label for=id.clone()>{move || i18n.t(label)}</label>
+            <input
+                id=id
+                name=name
+                type=kind
+                value=value
+                autocomplete=autocomplete
+                required=true
+                minlength=minlength
+                maxlength=maxlength
+                inputmode=inputmode
+                aria-invalid=move || invalid().then_some("true")
+                aria-describedby=described_by
+            />
+            {hint.map(|key| view! { <p class="field-hint" id=hint_id.clone()>{move || i18n.t(key)}</p> })}
+            <Show when=invalid>
+                <p class="field-error" id=error_id.clone()>
+                    {move || {
+                        codes()
+                            .into_iter()
+                            .map(|code| i18n.t(&code.message_key()))
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    }}
+                </p>
+            </Show>
+        </div>
+    }
+}
+
+/// A submit button that shows the action is running.
+#[component]
+pub fn Submit(label: &'static str, pending: Memo<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <button type="submit" class="primary" disabled=move || pending.get() aria-busy=move || pending.get().then_some("true")>
+            {move || if pending.get() { i18n.t("form-working") } else { i18n.t(label) }}
+        </button>
+    }
+}
+
+/// The query parameter `name` of the page URL.
+pub fn query_param(name: &'static str) -> Memo<Option<String>> {
+    let query = use_query_map();
+    Memo::new(move |_| query.with(|q| q.get(name)))
+}

@@ -1,0 +1,48 @@
+import { createAccount, expect, test, uniqueEmail, waitForHydration } from "./fixtures";
+
+const PASSWORD = "correct horse battery";
+
+test("settings ask for sign-in first and come back after it", async ({ page, request }) => {
+  const email = uniqueEmail("settings");
+  await createAccount(request, email, PASSWORD);
+  await page.goto("/account");
+  await expect(page).toHaveURL(/\/sign-in\?next=\/account$/);
+  await waitForHydration(page);
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByTestId("profile-email")).toHaveText(email);
+});
+
+test("profile, password and sessions", async ({ page }) => {
+  const email = uniqueEmail("profile");
+  await page.goto("/sign-up");
+  await waitForHydration(page);
+  await page.getByLabel("Name").fill("Grace Hopper");
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByTestId("account-name")).toHaveText("Grace Hopper");
+
+  await page.getByTestId("account-name").click();
+  await expect(page).toHaveURL(/\/account$/);
+  await page.getByLabel("Name").fill("Grace B. Hopper");
+  await page.getByRole("button", { name: "Save profile" }).click();
+  await expect(page.getByText("Your profile is saved.")).toBeVisible();
+  await expect(page.getByTestId("account-name")).toHaveText("Grace B. Hopper");
+
+  await page.getByRole("link", { name: "Security" }).click();
+  await expect(page.getByTestId("sessions")).toContainText("(this device)");
+  await page.getByLabel("Current password").fill("not my password");
+  await page.getByLabel("New password", { exact: true }).fill("an even longer passphrase");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByText("The email or password is incorrect.").first()).toBeVisible();
+
+  await page.getByLabel("Current password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByText("Your password is changed.", { exact: false })).toBeVisible();
+  // Still signed in: the session continued under a new token.
+  await page.reload();
+  await expect(page.getByTestId("account-name")).toHaveText("Grace B. Hopper");
+});

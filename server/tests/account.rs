@@ -1,0 +1,281 @@
+//! Account settings over HTTP, on SQLite and on PostgreSQL (+ Redis): profile, sessions,
+//! password, address and deletion — the happy paths, the refusals, and that refusals change
+//! nothing.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{TestApp, TestResponse, block_on, encode, session_cookie};
+
+const PASSWORD: &str = "correct horse battery";
+
+fn assert_error(response: &TestResponse, status: StatusCode, code: &str) {
+    assert_eq!(response.status, status, "{}", response.text());
+    assert_eq!(response.json()["code"], code, "{}", response.text());
+}
+
+async fn me(app: &TestApp, cookie: &str) -> serde_json::Value {
+    app.get_as("/api/auth/me", Some(cookie)).await.json()
+}
+
+async fn sign_in(app: &TestApp, email: &str, password: &str) -> TestResponse {
+    let form = format!("email={}&password={}", encode(email), encode(password));
+    app.call("/api/auth/sign-in", &form, None).await
+}
+
+#[test]
+fn settings_need_a_session() {
+    block_on(async {
+        for app in TestApp::each_backend().await {
+            for (uri, form) in [
+                ("/api/account/profile", "name=X&locale=en"),
+                ("/api/account/password", "current_password=a&new_password=bbbbbbbb"),
+                ("/api/account/email", "new_email=x%40example.com&password=a"),
+                ("/api/account/delete", "password=a"),
+                ("/api/account/sessions/revoke", "id=x"),
+                ("/api/account/sessions/revoke-others", ""),
+            ] {
+                let response = app.call(uri, form, None).await;
+                assert_error(&response, StatusCode::UNAUTHORIZED, "AUTH_UNAUTHENTICATED");
+            }
+            let list = app.get("/api/account/sessions").await;
+            assert_error(&list, StatusCode::UNAUTHORIZED, "AUTH_UNAUTHENTICATED");
+        }
+    });
+}
+
+#[test]
+fn the_profile_sets_name_and_language() {
+    block_on(async {
+        for app in TestApp::each_backend().await {
+            let backend = app.backend();
+            let cookie = app.sign_up("profile@example.com", PASSWORD).await;
+            let bad = app.call("/api/account/profile", "name=&locale=fr", Some(&cookie)).await;
+            assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{backend}");
+            assert_eq!(bad.json()["fields"]["name"][0], "VAL_REQUIRED_FIELD");
+            assert_eq!(bad.json()["fields"]["locale"][0], "VAL_INVALID_FORMAT");
+            assert_eq!(me(&app, &cookie).await["name"], "Test User", "{backend}: unchanged");
+
+            let saved =
+                app.call("/api/account/profile", "name=+Ada+L.+&locale=es", Some(&cookie)).await;
+            assert_eq!(saved.status, StatusCode::OK, "{backend}: {}", saved.text());
+            assert!(saved.header("set-cookie").is_some_and(|c| c.starts_with("lang=es")));
+            let user = me(&app, &cookie).await;
+            assert_eq!(user["name"], "Ada L.", "{backend}: cached session refreshed");
+            assert_eq!(user["locale"], "es", "{backend}");
+
+            // The language picker of a signed-in user writes the profile too.
+            let picked = app.call("/api/preferences/locale", "locale=en", Some(&cookie)).await;
+            assert_eq!(picked.status, StatusCode::OK, "{backend}");
+            assert_eq!(me(&app, &cookie).await["locale"], "en", "{backend}");
+        }
+    });
+}
+
+#[test]
+fn sessions_are_listed_and_revoked_one_by_one_or_all_others() {
+    block_on(async {
+        for app in TestApp::each_backend().await {
+            let backend = app.backend();
+            let first = app.sign_up("sessions@example.com", PASSWORD).await;
+            let second = session_cookie(&sign_in(&app, "sessions@example.com", PASSWORD).await)
+                .expect("second");
+            let third = session_cookie(&sign_in(&app, "sessions@example.com", PASSWORD).await)
+                .expect("third");
+            let stranger = app.sign_up("stranger@example.com", PASSWORD).await;
+
+            let list = app.get_as("/api/account/sessions", Some(&first)).await.json();
+            let list = list.as_array().expect("a list");
+            assert_eq!(list.len(), 3, "{backend}");
+            assert_eq!(list.iter().filter(|s| s["current"] == true).count(), 1, "{backend}");
+            assert!(list.iter().all(|s| s.get("token_hash").is_none()), "{backend}: no secrets");
+            let second_id = app
+                .get_as("/api/account/sessions", Some(&second))
+                .await
+                .json()
+                .as_array()
+                .expect("list")
+                .iter()
+                .find(|s| s["current"] == true)
+                .expect("current")["id"]
+                .as_str()
+                .expect("id")
+                .to_owned();
+            let stranger_id = app.get_as("/api/account/sessions", Some(&stranger)).await.json()[0]
+                ["id"]
+                .as_str()
+                .expect("id")
+                .to_owned();
+
+            let foreign = app
+                .call("/api/account/sessions/revoke", &format!("id={stranger_id}"), Some(&first))
+                .await;
+            assert_error(&foreign, StatusCode::NOT_FOUND, "BIZ_NOT_FOUND");
+            assert_eq!(me(&app, &stranger).await["email"], "stranger@example.com", "{backend}");
+
+            let revoked = app
+                .call("/api/account/sessions/revoke", &format!("id={second_id}"), Some(&first))
+                .await;
+            assert_eq!(revoked.status, StatusCode::OK, "{backend}: {}", revoked.text());
+            assert_eq!(me(&app, &second).await, serde_json::Value::Null, "{backend}");
+            assert_eq!(me(&app, &third).await["email"], "sessions@example.com", "{backend}");
+
+            let others = app.call("/api/account/sessions/revoke-others", "", Some(&first)).await;
+            assert_eq!(others.json(), 1, "{backend}");
+            assert_eq!(me(&app, &third).await, serde_json::Value::Null, "{backend}");
+            assert_eq!(me(&app, &first).await["email"], "sessions@example.com", "{backend}");
+        }
+    });
+}
+
+#[test]
+fn changing_the_password_needs_the_current_one_and_ends_other_sessions() {
+    block_on(async {
+        for app in TestApp::each_backend().await {
+            let backend = app.backend();
+            let current = app.sign_up("pw@example.com", PASSWORD).await;
+            let other =
+                session_cookie(&sign_in(&app, "pw@example.com", PASSWORD).await).expect("other");
+
+            let wrong = app
+                .call(
+                    "/api/account/password",
+                    "current_password=nope-nope&new_password=another+long+one",
+                    Some(&current),
+                )
+                .await;
+            assert_error(&wrong, StatusCode::UNAUTHORIZED, "AUTH_INVALID_CREDENTIALS");
+            assert_eq!(wrong.json()["fields"]["current_password"][0], "AUTH_INVALID_CREDENTIALS");
+            assert_eq!(me(&app, &other).await["email"], "pw@example.com", "{backend}: unchanged");
+
+            let form =
+                format!("current_password={}&new_password=another+long+one", encode(PASSWORD));
+            let changed = app.call("/api/account/password", &form, Some(&current)).await;
+            assert_eq!(changed.status, StatusCode::OK, "{backend}: {}", changed.text());
+            let renewed = session_cookie(&changed).expect("a new token for this session");
+            assert_eq!(
+                me(&app, &current).await,
+                serde_json::Value::Null,
+                "{backend}: old token dead"
+            );
+            assert_eq!(me(&app, &other).await, serde_json::Value::Null, "{backend}: others ended");
+            assert_eq!(me(&app, &renewed).await["email"], "pw@example.com", "{backend}");
+            assert_eq!(
+                sign_in(&app, "pw@example.com", PASSWORD).await.status,
+                StatusCode::UNAUTHORIZED
+            );
+            assert_eq!(
+                sign_in(&app, "pw@example.com", "another long one").await.status,
+                StatusCode::OK
+            );
+        }
+    });
+}
+
+#[test]
+fn a_new_address_is_used_once_it_is_confirmed() {
+    block_on(async {
+        for app in TestApp::each_backend().await {
+            let backend = app.backend();
+            let cookie = app.sign_up("old@example.com", PASSWORD).await;
+            app.sign_up("taken@example.com", PASSWORD).await;
+            let pw = encode(PASSWORD);
+
+            let wrong = app
+                .call(
+                    "/api/account/email",
+                    "new_email=new%40example.com&password=bad-pass",
+                    Some(&cookie),
+                )
+                .await;
+            assert_error(&wrong, StatusCode::UNAUTHORIZED, "AUTH_INVALID_CREDENTIALS");
+            let same = app
+                .call(
+                    "/api/account/email",
+                    &format!("new_email=OLD%40example.com&password={pw}"),
+                    Some(&cookie),
+                )
+                .await;
+            assert_error(&same, StatusCode::CONFLICT, "BIZ_INVALID_STATE");
+            let duplicate = app
+                .call(
+                    "/api/account/email",
+                    &format!("new_email=taken%40example.com&password={pw}"),
+                    Some(&cookie),
+                )
+                .await;
+            assert_error(&duplicate, StatusCode::CONFLICT, "BIZ_DUPLICATE_ENTRY");
+            assert!(app.mails_to("new@example.com").is_empty(), "{backend}");
+
+            let asked = app
+                .call(
+                    "/api/account/email",
+                    &format!("new_email=New%40example.com&password={pw}"),
+                    Some(&cookie),
+                )
+                .await;
+            assert_eq!(asked.status, StatusCode::OK, "{backend}: {}", asked.text());
+            assert_eq!(
+                me(&app, &cookie).await["email"],
+                "old@example.com",
+                "{backend}: not before confirming"
+            );
+            let mail = app.wait_for_mail("new@example.com", 1).await;
+            let link = mail.link("/confirm-email").expect("a confirmation link");
+            let token = link.split("token=").nth(1).expect("token").to_owned();
+
+            let confirmed =
+                app.call("/api/account/email/confirm", &format!("token={token}"), None).await;
+            assert_eq!(confirmed.status, StatusCode::OK, "{backend}: {}", confirmed.text());
+            let user = me(&app, &cookie).await;
+            assert_eq!(user["email"], "new@example.com", "{backend}");
+            assert_eq!(user["email_verified"], true, "{backend}");
+            let again =
+                app.call("/api/account/email/confirm", &format!("token={token}"), None).await;
+            assert_error(&again, StatusCode::CONFLICT, "BIZ_INVALID_STATE");
+            assert_eq!(
+                sign_in(&app, "old@example.com", PASSWORD).await.status,
+                StatusCode::UNAUTHORIZED
+            );
+            assert_eq!(sign_in(&app, "new@example.com", PASSWORD).await.status, StatusCode::OK);
+        }
+    });
+}
+
+#[test]
+fn deleting_the_account_needs_the_password_and_removes_everything() {
+    block_on(async {
+        for app in TestApp::each_backend().await {
+            let backend = app.backend();
+            let cookie = app.sign_up("gone@example.com", PASSWORD).await;
+            let other =
+                session_cookie(&sign_in(&app, "gone@example.com", PASSWORD).await).expect("other");
+
+            let wrong = app.call("/api/account/delete", "password=wrong-pass", Some(&cookie)).await;
+            assert_error(&wrong, StatusCode::UNAUTHORIZED, "AUTH_INVALID_CREDENTIALS");
+            assert_eq!(
+                me(&app, &cookie).await["email"],
+                "gone@example.com",
+                "{backend}: still there"
+            );
+
+            let deleted = app
+                .call(
+                    "/api/account/delete",
+                    &format!("password={}", encode(PASSWORD)),
+                    Some(&cookie),
+                )
+                .await;
+            assert_eq!(deleted.status, StatusCode::OK, "{backend}: {}", deleted.text());
+            assert!(deleted.header("set-cookie").is_some_and(|c| c.contains("Max-Age=0")));
+            assert_eq!(me(&app, &cookie).await, serde_json::Value::Null, "{backend}");
+            assert_eq!(me(&app, &other).await, serde_json::Value::Null, "{backend}");
+            assert_eq!(
+                sign_in(&app, "gone@example.com", PASSWORD).await.status,
+                StatusCode::UNAUTHORIZED
+            );
+            // The address is free again.
+            app.sign_up("gone@example.com", PASSWORD).await;
+        }
+    });
+}
