@@ -75,6 +75,8 @@ pub struct AppDefaults {
     pub mail_from: String,
     /// Whether inviting and accepting invitations need a verified email address.
     pub require_email_verification: bool,
+    /// API calls allowed per minute per session (per client address without one).
+    pub api_rate_limit_per_minute: u32,
 }
 
 impl Default for AppDefaults {
@@ -89,6 +91,7 @@ impl Default for AppDefaults {
             health_timeout_ms: 2_000,
             mail_from: "SaaS Foundation <no-reply@localhost>".into(),
             require_email_verification: true,
+            api_rate_limit_per_minute: 600,
         }
     }
 }
@@ -168,6 +171,8 @@ pub struct Config {
     pub trust_proxy_headers: bool,
     /// `REDIS_PREFIX`: namespace of every Redis key, so deployments can share a server.
     pub redis_prefix: String,
+    /// `API_RATE_LIMIT_PER_MINUTE`: API calls per minute per session (or client address).
+    pub api_rate_limit_per_minute: u32,
 }
 
 impl Config {
@@ -269,6 +274,12 @@ impl Config {
             )?,
             trust_proxy_headers: flag(&var, "TRUST_PROXY_HEADERS", false)?,
             redis_prefix,
+            api_rate_limit_per_minute: number(
+                &var,
+                "API_RATE_LIMIT_PER_MINUTE",
+                defaults.api_rate_limit_per_minute,
+                1,
+            )?,
         })
     }
 
@@ -408,6 +419,7 @@ mod tests {
             ("MAIL_FROM", "nobody"),
             ("REQUIRE_EMAIL_VERIFICATION", "maybe"),
             ("REDIS_PREFIX", "a:b"),
+            ("API_RATE_LIMIT_PER_MINUTE", "0"),
         ];
         for (name, value) in cases {
             let err = load(&[(name, value)]).expect_err(name);

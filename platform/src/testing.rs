@@ -112,6 +112,7 @@ pub fn test_config(
         smtp_url: None,
         mail_from: defaults.mail_from,
         require_email_verification: defaults.require_email_verification,
+        api_rate_limit_per_minute: defaults.api_rate_limit_per_minute,
         trust_proxy_headers: false,
         // A fresh Redis namespace, so counters never leak between tests (or runs).
         redis_prefix: new_prefix(),

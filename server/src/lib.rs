@@ -1,6 +1,7 @@
 //! The HTTP server: configuration, state, router, layers and the HTTP-only routes.
 
 pub mod health;
+pub mod jobs;
 pub mod layers;
 pub mod router;
 pub mod session_layer;
@@ -24,6 +25,7 @@ pub async fn run() -> anyhow::Result<()> {
     let platform = Platform::start(settings.config).await?;
     let backends = platform.backends();
     let addr = settings.leptos.site_addr;
+    let maintenance = jobs::spawn(platform.clone());
     let state = AppState { leptos_options: settings.leptos, platform };
     let app = router::build(state);
 
@@ -36,6 +38,7 @@ pub async fn run() -> anyhow::Result<()> {
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("server error")?;
+    maintenance.abort();
     tracing::info!("stopped");
     Ok(())
 }

@@ -11,7 +11,7 @@ use app::{
     AppError, ErrorCode,
     auth::server::{
         ClientIp, RequestAuth,
-        limits::{self, API_PER_CALLER},
+        limits::{self, api_per_caller},
         session,
     },
     request,
@@ -106,7 +106,7 @@ pub async fn session_layer(
             Some(session) => format!("api:session:{}", session.session_id),
             None => format!("api:ip:{}", ip.map_or_else(|| "unknown".into(), |ip| ip.to_string())),
         };
-        if let Err(error) = limits::enforce(platform, &[(caller, API_PER_CALLER)]).await {
+        if let Err(error) = limits::enforce(platform, &[(caller, api_per_caller(platform))]).await {
             return error_response(error, request.headers(), &state);
         }
     }

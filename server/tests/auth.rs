@@ -483,3 +483,91 @@ fn two_instances_share_sessions_revocations_and_limits() {
         assert_error(&limited, StatusCode::TOO_MANY_REQUESTS, "SYS_RATE_LIMIT");
     });
 }
+
+#[test]
+fn sessions_slide_expire_and_are_purged() {
+    block_on(async {
+        for app in TestApp::each_backend().await {
+            let backend = app.backend();
+            let db = &app.state.platform.db;
+            let day_old = app.sign_up("slide@example.com", PASSWORD).await;
+            let form = format!("email=slide%40example.com&password={}", encode(PASSWORD));
+            let expired =
+                session_cookie(&app.call("/api/auth/sign-in", &form, None).await).expect("s");
+            let fresh =
+                session_cookie(&app.call("/api/auth/sign-in", &form, None).await).expect("s");
+
+            // Age the sessions in the database before their first look-up (nothing cached yet).
+            let now = platform::clock::now_utc();
+            let hash = |token: &str| platform::token::hash_token(token);
+            let aged: Result<(), platform::DbError> = async {
+                use diesel::QueryDsl as _;
+                platform::with_conn!(db, conn => {
+                    diesel::update(sessions::table.filter(sessions::token_hash.eq(hash(&day_old))))
+                        .set((
+                            sessions::last_seen_at.eq(now - chrono::Duration::days(2)),
+                            sessions::expires_at.eq(now + chrono::Duration::days(5)),
+                        ))
+                        .execute(conn)
+                        .await?;
+                    diesel::update(sessions::table.filter(sessions::token_hash.eq(hash(&expired))))
+                        .set(sessions::expires_at.eq(now - chrono::Duration::minutes(1)))
+                        .execute(conn)
+                        .await?;
+                });
+                Ok(())
+            }
+            .await;
+            aged.expect("age sessions");
+
+            let slid = app.get_as("/api/auth/me", Some(&day_old)).await;
+            assert_eq!(slid.json()["email"], "slide@example.com", "{backend}");
+            let cookie = slid.header("set-cookie").expect("the cookie is sent again");
+            assert!(cookie.contains(&day_old) && cookie.contains("Max-Age=604800"), "{backend}");
+            let untouched = app.get_as("/api/auth/me", Some(&fresh)).await;
+            assert!(untouched.header("set-cookie").is_none(), "{backend}: at most once a day");
+
+            let gone = app.get_as("/api/auth/me", Some(&expired)).await;
+            assert_eq!(gone.json(), serde_json::Value::Null, "{backend}");
+            assert!(
+                gone.header("set-cookie").is_some_and(|c| c.contains("Max-Age=0")),
+                "{backend}"
+            );
+
+            // The maintenance job removes what expired; one instance at a time.
+            assert!(server::jobs::run_once(&app.state.platform, "instance-a").await, "{backend}");
+            assert!(!server::jobs::run_once(&app.state.platform, "instance-b").await, "{backend}");
+            assert_eq!(count(&app, "sessions").await, 2, "{backend}: the expired one went");
+            assert_eq!(me(&app, &fresh).await["email"], "slide@example.com", "{backend}");
+        }
+    });
+}
+
+#[test]
+fn every_api_call_counts_against_the_callers_limit() {
+    block_on(async {
+        for app in TestApp::each_backend_with(|config| config.api_rate_limit_per_minute = 5).await {
+            let backend = app.backend();
+            for call in 1..=5 {
+                assert_eq!(
+                    app.get("/api/auth/me").await.status,
+                    StatusCode::OK,
+                    "{backend} #{call}"
+                );
+            }
+            let limited = app.get("/api/system/status").await;
+            assert_error(&limited, StatusCode::TOO_MANY_REQUESTS, "SYS_RATE_LIMIT");
+            assert!(limited.header("retry-after").is_some(), "{backend}");
+            assert_eq!(
+                app.get("/api/health").await.status,
+                StatusCode::OK,
+                "{backend}: not counted"
+            );
+            assert_eq!(
+                app.get("/").await.status,
+                StatusCode::OK,
+                "{backend}: pages are not API calls"
+            );
+        }
+    });
+}

@@ -15,8 +15,10 @@ pub const SIGN_IN_PER_IP: RateLimit = RateLimit { limit: 20, window: Duration::f
 pub const MAIL_PER_EMAIL: RateLimit = RateLimit { limit: 3, window: Duration::from_secs(600) };
 /// Mail-sending requests of one kind per address.
 pub const MAIL_PER_IP: RateLimit = RateLimit { limit: 10, window: Duration::from_secs(3600) };
-/// Every API call per session (or per address without one).
-pub const API_PER_CALLER: RateLimit = RateLimit { limit: 600, window: Duration::from_secs(60) };
+/// Every API call per session (or per address without one): `API_RATE_LIMIT_PER_MINUTE`.
+pub fn api_per_caller(platform: &Platform) -> RateLimit {
+    RateLimit { limit: platform.config.api_rate_limit_per_minute, window: Duration::from_secs(60) }
+}
 
 /// Counts one hit on each `(key, rule)` and fails with `SYS_RATE_LIMIT` (429, `Retry-After`)
 /// when any is over its limit. Every counter is hit, so an attacker cannot dodge one by

@@ -1,0 +1,47 @@
+//! Periodic maintenance inside the server. Every instance runs the loop; a lease in the database
+//! makes sure one instance at a time does the work.
+
+use std::time::Duration;
+
+use platform::{Platform, lease};
+
+/// How often the maintenance runs.
+const PERIOD: Duration = Duration::from_secs(60 * 60);
+/// How long one instance keeps the job to itself.
+const LEASE: Duration = Duration::from_secs(50 * 60);
+const JOB: &str = "auth-purge";
+
+/// Starts the maintenance loop in the background.
+pub fn spawn(platform: Platform) -> tokio::task::JoinHandle<()> {
+    let holder = platform::clock::new_id();
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(PERIOD);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            run_once(&platform, &holder).await;
+        }
+    })
+}
+
+/// One round: if this instance gets the lease, deletes expired sessions and one-time tokens.
+pub async fn run_once(platform: &Platform, holder: &str) -> bool {
+    match lease::try_acquire(&platform.db, JOB, holder, LEASE).await {
+        Ok(true) => {}
+        Ok(false) => return false,
+        Err(error) => {
+            tracing::warn!(%error, job = JOB, "could not take the job lease");
+            return false;
+        }
+    }
+    match app::auth::server::store::purge_expired(&platform.db).await {
+        Ok((sessions, tokens)) => {
+            tracing::info!(job = JOB, sessions, tokens, "expired sessions and tokens purged");
+            true
+        }
+        Err(error) => {
+            tracing::warn!(%error, job = JOB, "purge failed");
+            false
+        }
+    }
+}
