@@ -238,6 +238,9 @@ fn a_new_address_is_used_once_it_is_confirmed() {
                 StatusCode::UNAUTHORIZED
             );
             assert_eq!(sign_in(&app, "new@example.com", PASSWORD).await.status, StatusCode::OK);
+            let notice = app.wait_for_mail("old@example.com", 2).await;
+            assert_eq!(notice.subject, "Your email address was changed", "{backend}");
+            assert!(notice.body.contains("new@example.com"), "{backend}");
         }
     });
 }

@@ -291,6 +291,8 @@ fn password_reset_reveals_nothing_and_ends_every_session() {
             assert_error(&refused, StatusCode::UNAUTHORIZED, "AUTH_INVALID_CREDENTIALS");
             let new = format!("email=reset%40example.com&password={}", encode(new_password));
             assert_eq!(app.call("/api/auth/sign-in", &new, None).await.status, StatusCode::OK);
+            let notice = app.wait_for_mail("reset@example.com", 3).await;
+            assert_eq!(notice.subject, "Your password was changed", "{backend}");
         }
     });
 }

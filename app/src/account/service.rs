@@ -12,8 +12,9 @@ use crate::{
         model::{SessionUser, TokenInput, normalize_email},
         server::{
             AuthContext,
+            mail::Notice,
             service::{
-                MailContext, TokenMail, confirm_password, redirect_after, refresh_sessions,
+                MailContext, TokenMail, confirm_password, notify, redirect_after, refresh_sessions,
                 send_token_mail, sign_in_as,
             },
             session, store,
@@ -109,6 +110,7 @@ pub async fn change_password(input: ChangePasswordInput) -> Result<(), AppError>
     session::end_all(&platform, &user.id, Some(&auth.session_id)).await?;
     // A privilege change: the session continues under a new token.
     sign_in_as(&platform, &user).await?;
+    notify(&platform, &user, &user.email, &Notice::PasswordChanged);
     tracing::info!(user_id = %user.id, "password changed");
     Ok(())
 }
@@ -138,7 +140,7 @@ pub async fn request_email_change(mut input: ChangeEmailInput) -> Result<(), App
 pub async fn confirm_email_change(input: TokenInput) -> Result<(), AppError> {
     validate(&input)?;
     let platform = platform()?;
-    let user_id = store::change_email(&platform.db, &input.token)
+    let (user_id, old_email) = store::change_email(&platform.db, &input.token)
         .await
         .map_err(|error| match error {
             platform::DbError::UniqueViolation { .. } => {
@@ -153,6 +155,10 @@ pub async fn confirm_email_change(input: TokenInput) -> Result<(), AppError> {
                 .with_detail("reason", "token_invalid")
         })?;
     refresh_sessions(&platform, &user_id).await?;
+    if let Some(user) = store::user_by_id(&platform.db, &user_id).await? {
+        let notice = Notice::EmailChanged { new_email: user.email.clone() };
+        notify(&platform, &user, &old_email, &notice);
+    }
     tracing::info!(%user_id, "address changed");
     redirect_after(None, "/account?email_changed=1");
     Ok(())

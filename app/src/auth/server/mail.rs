@@ -98,6 +98,46 @@ pub fn compose(
     OutgoingMail { to: to.to_owned(), subject, text, html, link }
 }
 
+/// A security notice: something changed on the account, nothing to click.
+#[derive(Clone, Debug)]
+pub enum Notice {
+    /// The password was changed or reset.
+    PasswordChanged,
+    /// The account moved to another address (sent to the old one).
+    EmailChanged {
+        /// The address the account uses now.
+        new_email: String,
+    },
+}
+
+/// Builds a security notice for `to`, in `locale`.
+pub fn compose_notice(notice: &Notice, locale: Locale, to: &str, name: &str) -> OutgoingMail {
+    let (key, args): (&str, Vec<(&str, fluent_bundle::FluentValue<'_>)>) = match notice {
+        Notice::PasswordChanged => ("password-changed", Vec::new()),
+        Notice::EmailChanged { new_email } => {
+            ("email-changed", vec![("email", new_email.clone().into())])
+        }
+    };
+    let subject = t(locale, &format!("mail-{key}-subject"));
+    let greeting = t_args(locale, "mail-greeting", &[("name", name.into())]);
+    let body = t_args(locale, &format!("mail-{key}-body"), &args);
+    let help = t(locale, "mail-notice-help");
+    let signature = t(locale, "mail-signature");
+    let text = format!("{greeting}\n\n{body}\n\n{help}\n\n{signature}\n");
+    let html = format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{subject_html}</title></head>\
+         <body style=\"font-family:system-ui,sans-serif;line-height:1.5;color:#1d1d1f\">\n\
+         <p>{greeting}</p>\n<p>{body}</p>\n<p>{help}</p>\n<p>{signature}</p>\n</body></html>\n",
+        lang = locale.as_str(),
+        subject_html = escape(&subject),
+        greeting = escape(&greeting),
+        body = escape(&body),
+        help = escape(&help),
+        signature = escape(&signature),
+    );
+    OutgoingMail { to: to.to_owned(), subject, text, html, link: None }
+}
+
 /// Escapes text for HTML.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -12,7 +12,7 @@ use tracing::Instrument as _;
 use super::{
     context::{AuthContext, client_ip},
     limits::{self, MAIL_PER_EMAIL, MAIL_PER_IP, SIGN_IN_PER_EMAIL, SIGN_IN_PER_IP, email_key},
-    mail::{MailKind, Payload, compose},
+    mail::{MailKind, Notice, Payload, compose, compose_notice},
     session,
     store::{self, NewUser, Purpose, UserRow},
 };
@@ -134,6 +134,12 @@ async fn mail_limits(platform: &Platform, kind: &str, email: &str) -> Result<(),
         ],
     )
     .await
+}
+
+/// Tells `user` (at `address`) that something changed on the account.
+pub(crate) fn notify(platform: &Platform, user: &UserRow, address: &str, notice: &Notice) {
+    let locale = user.locale.parse().unwrap_or_default();
+    send_in_background(platform, compose_notice(notice, locale, address, &user.name));
 }
 
 /// Sends a mail in the background: the response never waits on (or reveals anything through)
@@ -395,6 +401,7 @@ pub async fn reset_password(input: ResetPasswordInput) -> Result<(), AppError> {
     session::end_all(&platform, &user_id, None).await?;
     let user = store::user_by_id(&platform.db, &user_id).await?.ok_or_else(token_invalid)?;
     sign_in_as(&platform, &user).await?;
+    notify(&platform, &user, &user.email, &Notice::PasswordChanged);
     tracing::info!(%user_id, "password reset");
     redirect_after(None, "/");
     Ok(())

@@ -484,8 +484,9 @@ pub async fn list_sessions(db: &Db, user_id: &str) -> Result<Vec<SessionRow>, Db
 
 /// Redeems a change-of-address link and moves the account to the address it was sent to
 /// (confirmed by following it), both or neither. `UniqueViolation` when the address was taken
-/// in the meantime. Returns the user's id, or `None` for an unknown, used or expired link.
-pub async fn change_email(db: &Db, secret: &str) -> Result<Option<String>, DbError> {
+/// in the meantime. Returns the user's id and former address, or `None` for an unknown, used or
+/// expired link.
+pub async fn change_email(db: &Db, secret: &str) -> Result<Option<(String, String)>, DbError> {
     let hash = token::hash_token(secret.trim());
     let now = now_utc();
     platform::transaction!(db, conn => {
@@ -502,6 +503,8 @@ pub async fn change_email(db: &Db, secret: &str) -> Result<Option<String>, DbErr
         .await
         .optional()?;
         let Some((user_id, email)) = redeemed else { return Ok(None) };
+        let old_email: String =
+            users::table.find(&user_id).select(users::email).first(conn).await?;
         diesel::update(users::table.find(&user_id))
             .set((
                 users::email.eq(&email),
@@ -519,7 +522,7 @@ pub async fn change_email(db: &Db, secret: &str) -> Result<Option<String>, DbErr
         .set(auth_tokens::used_at.eq(now))
         .execute(conn)
         .await?;
-        Ok(Some(user_id))
+        Ok(Some((user_id, old_email)))
     })
 }
 
