@@ -99,6 +99,9 @@ pub fn Field(
     /// `inputmode`.
     #[prop(optional)]
     inputmode: Option<&'static str>,
+    /// The field may be left empty.
+    #[prop(optional)]
+    optional: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let id = format!("field-{name}");
@@ -128,7 +131,7 @@ pub fn Field(
                 type=kind
                 value=value
                 autocomplete=autocomplete
-                required=true
+                required=!optional
                 minlength=minlength
                 maxlength=maxlength
                 inputmode=inputmode

@@ -7,6 +7,7 @@ pub mod error;
 pub mod forms;
 pub mod home;
 pub mod i18n;
+pub mod orgs;
 pub mod preferences;
 pub mod shell;
 pub mod system;

@@ -172,3 +172,18 @@ mail-password-changed-subject = Your password was changed
 mail-password-changed-body = The password of your account was just changed.
 mail-email-changed-subject = Your email address was changed
 mail-email-changed-body = Your account now uses the address { $email }. This address no longer receives its mail.
+
+## Organizations
+nav-orgs = Organizations
+orgs-title = Your organizations
+orgs-empty = You do not belong to an organization yet. Create one to start working with your team.
+org-create-title = Create an organization
+field-org-name = Organization name
+field-org-slug = Address (optional)
+org-slug-hint = 2 to 48 lower-case letters, digits and hyphens. Made from the name when left empty.
+org-create-submit = Create organization
+role-owner = Owner
+role-admin = Admin
+role-member = Member
+role-viewer = Viewer
+reason-paid-subscription = The organization has an active paid subscription. Cancel it first.

@@ -172,3 +172,18 @@ mail-password-changed-subject = Tu contraseña ha cambiado
 mail-password-changed-body = La contraseña de tu cuenta acaba de cambiar.
 mail-email-changed-subject = Tu dirección de correo ha cambiado
 mail-email-changed-body = Tu cuenta usa ahora la dirección { $email }. Esta dirección ya no recibe su correo.
+
+## Organizaciones
+nav-orgs = Organizaciones
+orgs-title = Tus organizaciones
+orgs-empty = Todavía no perteneces a ninguna organización. Crea una para empezar a trabajar con tu equipo.
+org-create-title = Crear una organización
+field-org-name = Nombre de la organización
+field-org-slug = Dirección (opcional)
+org-slug-hint = De 2 a 48 letras minúsculas, dígitos y guiones. Si lo dejas vacío, se forma a partir del nombre.
+org-create-submit = Crear organización
+role-owner = Propietario
+role-admin = Administrador
+role-member = Miembro
+role-viewer = Lector
+reason-paid-subscription = La organización tiene una suscripción de pago activa. Cancélala primero.

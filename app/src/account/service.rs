@@ -171,6 +171,8 @@ pub async fn delete_account(input: DeleteAccountInput) -> Result<(), AppError> {
     let platform = platform()?;
     let user = confirm_password(&platform, &auth, &input.password, "password").await?;
     ensure_not_sole_owner(&platform, &user.id).await?;
+    // Organizations the account is the only member of go with it.
+    crate::orgs::store::delete_where_only_member(&platform.db, &user.id).await?;
     let hashes = store::delete_user(&platform.db, &user.id).await?;
     session::evict(&platform, &hashes).await;
     session::set_cookie(&session::clearing_cookie_value(platform.config.is_https()));
@@ -180,8 +182,15 @@ pub async fn delete_account(input: DeleteAccountInput) -> Result<(), AppError> {
 }
 
 /// Refuses to delete an account that is the only owner of an organization with other members
-/// (`BIZ_INVALID_STATE`, `details.reason = "sole_owner"`). Organizations are not part of the
-/// schema yet, so no account is one's sole owner; the organizations module fills this in.
-async fn ensure_not_sole_owner(_platform: &Platform, _user_id: &str) -> Result<(), AppError> {
-    Ok(())
+/// (`BIZ_INVALID_STATE`, `details.reason = "sole_owner"`, the organizations in
+/// `details.organizations`): ownership must be handed over first.
+async fn ensure_not_sole_owner(platform: &Platform, user_id: &str) -> Result<(), AppError> {
+    let blocking = crate::orgs::store::solely_owned_with_others(&platform.db, user_id).await?;
+    if blocking.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::new(ErrorCode::BizInvalidState)
+            .with_detail("reason", "sole_owner")
+            .with_detail("organizations", blocking))
+    }
 }

@@ -19,6 +19,7 @@ use crate::{
     error::AppError,
     home::HomePage,
     i18n::{I18n, Locale},
+    orgs::view::OrgsPage,
     preferences::{Theme, view::ThemeContext},
 };
 
@@ -99,6 +100,7 @@ pub fn App() -> impl IntoView {
                         // also without JavaScript.
                         <Route path=path!("account/security") view=SecurityPage ssr=SsrMode::Async />
                         <Route path=path!("confirm-email") view=ConfirmEmailPage />
+                        <Route path=path!("orgs") view=OrgsPage ssr=SsrMode::Async />
                     </Routes>
                 </ErrorBoundary>
             </main>

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::{
-    auth::view::AccountMenu,
+    auth::view::{AccountMenu, use_current_user},
     i18n::use_i18n,
     preferences::view::{LanguagePicker, ThemePicker},
 };
@@ -13,6 +13,7 @@ use crate::{
 #[component]
 pub fn Header() -> impl IntoView {
     let i18n = use_i18n();
+    let current = use_current_user();
     view! {
         <header class="site-header">
             <A href="/" attr:class="brand">
@@ -23,6 +24,11 @@ pub fn Header() -> impl IntoView {
                     <li>
                         <A href="/">{move || i18n.t("nav-home")}</A>
                     </li>
+                    <Show when=move || current.get().is_some()>
+                        <li>
+                            <A href="/orgs">{move || i18n.t("nav-orgs")}</A>
+                        </li>
+                    </Show>
                 </ul>
             </nav>
             <div class="preferences">

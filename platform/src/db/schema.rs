@@ -53,6 +53,35 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Organizations: the tenants every scoped row belongs to.
+    organizations (id) {
+        id -> Text,
+        name -> Text,
+        slug -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Who belongs to which organization, with which role.
+    memberships (organization_id, user_id) {
+        organization_id -> Text,
+        user_id -> Text,
+        role -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(auth_tokens -> users (user_id));
-diesel::allow_tables_to_appear_in_same_query!(users, sessions, auth_tokens);
+diesel::joinable!(memberships -> users (user_id));
+diesel::joinable!(memberships -> organizations (organization_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    sessions,
+    auth_tokens,
+    organizations,
+    memberships
+);

@@ -1,0 +1,164 @@
+//! Organization types and inputs, shared by server and browser.
+
+use garde::Validate;
+use serde::{Deserialize, Serialize};
+
+use super::permissions::Role;
+use crate::{error::ErrorCode, validation::rule_error};
+
+/// Longest organization name.
+pub const ORG_NAME_MAX_CHARS: usize = 100;
+/// Shortest and longest slug.
+pub const SLUG_MIN: usize = 2;
+/// Longest slug.
+pub const SLUG_MAX: usize = 48;
+
+/// Slugs that would shadow a route or mislead: refused for organizations.
+pub const RESERVED_SLUGS: [&str; 24] = [
+    "account",
+    "admin",
+    "api",
+    "app",
+    "auth",
+    "billing",
+    "dashboard",
+    "help",
+    "invitations",
+    "login",
+    "logout",
+    "new",
+    "o",
+    "orgs",
+    "pkg",
+    "root",
+    "settings",
+    "sign-in",
+    "sign-up",
+    "static",
+    "support",
+    "system",
+    "team",
+    "www",
+];
+
+/// An organization the caller belongs to, with the caller's role.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgSummary {
+    /// Id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// URL name.
+    pub slug: String,
+    /// The caller's role in it.
+    pub role: Role,
+}
+
+/// Whether `slug` has the form `[a-z0-9-]{2,48}` and is not reserved; the code says why not.
+pub fn check_slug(slug: &str) -> Result<(), ErrorCode> {
+    if slug.is_empty() {
+        return Err(ErrorCode::ValRequiredField);
+    }
+    if slug.len() > SLUG_MAX {
+        return Err(ErrorCode::ValTooLong);
+    }
+    let well_formed = slug.len() >= SLUG_MIN
+        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !well_formed || RESERVED_SLUGS.contains(&slug) {
+        return Err(ErrorCode::ValInvalidFormat);
+    }
+    Ok(())
+}
+
+/// A slug made from a name: lower-case ASCII letters and digits, other runs become `-`.
+pub fn slugify(name: &str) -> String {
+    let mut slug = String::new();
+    for c in name.to_lowercase().chars() {
+        let c = match c {
+            'á' | 'à' | 'ä' | 'â' | 'ã' | 'å' => 'a',
+            'é' | 'è' | 'ë' | 'ê' => 'e',
+            'í' | 'ì' | 'ï' | 'î' => 'i',
+            'ó' | 'ò' | 'ö' | 'ô' | 'õ' => 'o',
+            'ú' | 'ù' | 'ü' | 'û' => 'u',
+            'ñ' => 'n',
+            'ç' => 'c',
+            c => c,
+        };
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    slug.chars().take(SLUG_MAX).collect::<String>().trim_end_matches('-').to_owned()
+}
+
+#[allow(clippy::ref_option)] // garde hands custom rules a reference to the field
+fn optional_slug_rule(value: &Option<String>) -> garde::Result {
+    match value.as_deref().map(str::trim) {
+        None | Some("") => Ok(()),
+        Some(slug) => check_slug(slug).map_err(rule_error),
+    }
+}
+
+fn slug_rule(value: &str) -> garde::Result {
+    check_slug(value.trim()).map_err(rule_error)
+}
+
+/// Input of `POST /api/orgs/create`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+pub struct CreateOrgInput {
+    /// Display name, 1–100 characters.
+    #[garde(length(chars, min = 1, max = ORG_NAME_MAX_CHARS))]
+    pub name: String,
+    /// URL name; made from the name when empty.
+    #[serde(default)]
+    #[garde(custom(|v: &Option<String>, (): &()| optional_slug_rule(v)))]
+    pub slug: Option<String>,
+}
+
+/// Input of `POST /api/orgs/update`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+pub struct UpdateOrgInput {
+    /// The organization's id.
+    #[garde(length(min = 1, max = 64))]
+    pub org: String,
+    /// New display name.
+    #[garde(length(chars, min = 1, max = ORG_NAME_MAX_CHARS))]
+    pub name: String,
+    /// New URL name.
+    #[garde(custom(|v: &String, (): &()| slug_rule(v)))]
+    pub slug: String,
+}
+
+/// Input naming one organization.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+pub struct OrgInput {
+    /// The organization's id.
+    #[garde(length(min = 1, max = 64))]
+    pub org: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_follow_the_rules() {
+        assert_eq!(check_slug("acme-2"), Ok(()));
+        assert_eq!(check_slug("a"), Err(ErrorCode::ValInvalidFormat));
+        assert_eq!(check_slug("Acme"), Err(ErrorCode::ValInvalidFormat));
+        assert_eq!(check_slug("admin"), Err(ErrorCode::ValInvalidFormat));
+        assert_eq!(check_slug(&"a".repeat(49)), Err(ErrorCode::ValTooLong));
+        assert_eq!(check_slug(""), Err(ErrorCode::ValRequiredField));
+    }
+
+    #[test]
+    fn names_become_slugs() {
+        assert_eq!(slugify("Acme, Inc."), "acme-inc");
+        assert_eq!(slugify("  Señor Café  "), "senor-cafe");
+        assert_eq!(slugify("日本"), "");
+        assert_eq!(slugify(&"x".repeat(60)).len(), SLUG_MAX);
+    }
+}

@@ -1,0 +1,180 @@
+//! Organization storage: every query names the organization it is about.
+
+use chrono::NaiveDateTime;
+use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper};
+use platform::{
+    Db, DbError,
+    clock::now_utc,
+    db::schema::{memberships, organizations},
+};
+
+/// An organization as stored.
+#[derive(Clone, Debug, diesel::Queryable, diesel::Selectable)]
+#[diesel(table_name = organizations)]
+pub struct OrgRow {
+    /// Id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// URL name.
+    pub slug: String,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// Last changed.
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(diesel::Insertable)]
+#[diesel(table_name = organizations)]
+struct NewOrg<'a> {
+    id: &'a str,
+    name: &'a str,
+    slug: &'a str,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+#[derive(diesel::Insertable)]
+#[diesel(table_name = memberships)]
+struct NewMembership<'a> {
+    organization_id: &'a str,
+    user_id: &'a str,
+    role: &'a str,
+    created_at: NaiveDateTime,
+}
+
+/// The organizations `user_id` belongs to, with the role in each, by name.
+pub async fn organizations_of(db: &Db, user_id: &str) -> Result<Vec<(OrgRow, String)>, DbError> {
+    Ok(platform::with_conn!(db, conn => {
+        organizations::table
+            .inner_join(memberships::table)
+            .filter(memberships::user_id.eq(user_id))
+            .order((organizations::name.asc(), organizations::id.asc()))
+            .select((OrgRow::as_select(), memberships::role))
+            .load(conn)
+            .await?
+    }))
+}
+
+/// The organization `org_id` and `user_id`'s role in it, if they are a member.
+pub async fn membership(
+    db: &Db,
+    org_id: &str,
+    user_id: &str,
+) -> Result<Option<(OrgRow, String)>, DbError> {
+    Ok(platform::with_conn!(db, conn => {
+        organizations::table
+            .inner_join(memberships::table)
+            .filter(organizations::id.eq(org_id))
+            .filter(memberships::user_id.eq(user_id))
+            .select((OrgRow::as_select(), memberships::role))
+            .first(conn)
+            .await
+            .optional()?
+    }))
+}
+
+/// Whether an organization uses `slug`.
+pub async fn slug_taken(db: &Db, slug: &str) -> Result<bool, DbError> {
+    let count: i64 = platform::with_conn!(db, conn => {
+        organizations::table.filter(organizations::slug.eq(slug)).count().get_result(conn).await?
+    });
+    Ok(count > 0)
+}
+
+/// Creates an organization with `owner_id` as its owner, both or neither.
+pub async fn create(
+    db: &Db,
+    id: &str,
+    name: &str,
+    slug: &str,
+    owner_id: &str,
+) -> Result<(), DbError> {
+    let now = now_utc();
+    platform::transaction!(db, conn => {
+        diesel::insert_into(organizations::table)
+            .values(NewOrg { id, name, slug, created_at: now, updated_at: now })
+            .execute(conn)
+            .await?;
+        diesel::insert_into(memberships::table)
+            .values(NewMembership { organization_id: id, user_id: owner_id, role: "owner", created_at: now })
+            .execute(conn)
+            .await?;
+        Ok(())
+    })
+}
+
+/// Renames an organization and sets its slug.
+pub async fn update(db: &Db, org_id: &str, name: &str, slug: &str) -> Result<(), DbError> {
+    let now = now_utc();
+    platform::with_conn!(db, conn => {
+        diesel::update(organizations::table.find(org_id))
+            .set((
+                organizations::name.eq(name),
+                organizations::slug.eq(slug),
+                organizations::updated_at.eq(now),
+            ))
+            .execute(conn)
+            .await?;
+    });
+    Ok(())
+}
+
+/// Deletes an organization; memberships go with it.
+pub async fn delete(db: &Db, org_id: &str) -> Result<(), DbError> {
+    platform::with_conn!(db, conn => {
+        diesel::delete(organizations::table.find(org_id)).execute(conn).await?;
+    });
+    Ok(())
+}
+
+/// The organizations `user_id` is the only owner of while others are members too.
+pub async fn solely_owned_with_others(db: &Db, user_id: &str) -> Result<Vec<String>, DbError> {
+    let owned: Vec<String> = platform::with_conn!(db, conn => {
+        memberships::table
+            .filter(memberships::user_id.eq(user_id))
+            .filter(memberships::role.eq("owner"))
+            .select(memberships::organization_id)
+            .load(conn)
+            .await?
+    });
+    let mut blocking = Vec::new();
+    for org_id in owned {
+        let roles: Vec<String> = platform::with_conn!(db, conn => {
+            memberships::table
+                .filter(memberships::organization_id.eq(&org_id))
+                .select(memberships::role)
+                .load(conn)
+                .await?
+        });
+        let owners = roles.iter().filter(|role| *role == "owner").count();
+        if owners == 1 && roles.len() > 1 {
+            blocking.push(org_id);
+        }
+    }
+    Ok(blocking)
+}
+
+/// Deletes the organizations whose only member is `user_id` (before the user goes).
+pub async fn delete_where_only_member(db: &Db, user_id: &str) -> Result<(), DbError> {
+    let mine: Vec<String> = platform::with_conn!(db, conn => {
+        memberships::table
+            .filter(memberships::user_id.eq(user_id))
+            .select(memberships::organization_id)
+            .load(conn)
+            .await?
+    });
+    for org_id in mine {
+        let members: i64 = platform::with_conn!(db, conn => {
+            memberships::table
+                .filter(memberships::organization_id.eq(&org_id))
+                .count()
+                .get_result(conn)
+                .await?
+        });
+        if members == 1 {
+            delete(db, &org_id).await?;
+        }
+    }
+    Ok(())
+}
