@@ -11,6 +11,26 @@ use platform::{
 
 use crate::auth::model::SessionUser;
 
+/// Marks the unused, unexpired token with hash `$hash` and purpose `$purpose` used, in one
+/// statement (so it can succeed once), and evaluates to its `(user_id, email)` if there was
+/// one. A macro so that it runs on either backend's connection, also inside a transaction.
+macro_rules! redeem {
+    ($conn:expr, $hash:expr, $purpose:expr, $now:expr) => {
+        diesel::update(
+            auth_tokens::table
+                .filter(auth_tokens::token_hash.eq($hash))
+                .filter(auth_tokens::purpose.eq($purpose.as_str()))
+                .filter(auth_tokens::used_at.is_null())
+                .filter(auth_tokens::expires_at.gt($now)),
+        )
+        .set(auth_tokens::used_at.eq($now))
+        .returning((auth_tokens::user_id, auth_tokens::email))
+        .get_result::<(String, String)>($conn)
+        .await
+        .optional()
+    };
+}
+
 /// A user as stored.
 #[derive(Clone, Debug, diesel::Queryable, diesel::Selectable)]
 #[diesel(table_name = users)]
@@ -223,18 +243,7 @@ pub async fn redeem_link(
     let hash = token::hash_token(secret.trim());
     let now = now_utc();
     Ok(platform::with_conn!(db, conn => {
-        diesel::update(
-            auth_tokens::table
-                .filter(auth_tokens::token_hash.eq(&hash))
-                .filter(auth_tokens::purpose.eq(purpose.as_str()))
-                .filter(auth_tokens::used_at.is_null())
-                .filter(auth_tokens::expires_at.gt(now)),
-        )
-        .set(auth_tokens::used_at.eq(now))
-        .returning((auth_tokens::user_id, auth_tokens::email))
-        .get_result(conn)
-        .await
-        .optional()?
+        redeem!(conn, &hash, purpose, now)?
     }))
 }
 
@@ -409,18 +418,7 @@ pub async fn reset_password(
     let hash = token::hash_token(secret.trim());
     let now = now_utc();
     platform::transaction!(db, conn => {
-        let redeemed: Option<(String, String)> = diesel::update(
-            auth_tokens::table
-                .filter(auth_tokens::token_hash.eq(&hash))
-                .filter(auth_tokens::purpose.eq(Purpose::ResetPassword.as_str()))
-                .filter(auth_tokens::used_at.is_null())
-                .filter(auth_tokens::expires_at.gt(now)),
-        )
-        .set(auth_tokens::used_at.eq(now))
-        .returning((auth_tokens::user_id, auth_tokens::email))
-        .get_result(conn)
-        .await
-        .optional()?;
+        let redeemed: Option<(String, String)> = redeem!(conn, &hash, Purpose::ResetPassword, now)?;
         let Some((user_id, email)) = redeemed else { return Ok(None) };
         diesel::update(users::table.find(&user_id))
             .set((users::password_hash.eq(password_hash), users::updated_at.eq(now)))
@@ -490,18 +488,7 @@ pub async fn change_email(db: &Db, secret: &str) -> Result<Option<(String, Strin
     let hash = token::hash_token(secret.trim());
     let now = now_utc();
     platform::transaction!(db, conn => {
-        let redeemed: Option<(String, String)> = diesel::update(
-            auth_tokens::table
-                .filter(auth_tokens::token_hash.eq(&hash))
-                .filter(auth_tokens::purpose.eq(Purpose::ChangeEmail.as_str()))
-                .filter(auth_tokens::used_at.is_null())
-                .filter(auth_tokens::expires_at.gt(now)),
-        )
-        .set(auth_tokens::used_at.eq(now))
-        .returning((auth_tokens::user_id, auth_tokens::email))
-        .get_result(conn)
-        .await
-        .optional()?;
+        let redeemed: Option<(String, String)> = redeem!(conn, &hash, Purpose::ChangeEmail, now)?;
         let Some((user_id, email)) = redeemed else { return Ok(None) };
         let old_email: String =
             users::table.find(&user_id).select(users::email).first(conn).await?;
