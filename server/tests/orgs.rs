@@ -27,6 +27,25 @@ async fn user_id(app: &TestApp, cookie: &str) -> String {
     app.get_as("/api/auth/me", Some(cookie)).await.json()["id"].as_str().expect("id").to_owned()
 }
 
+async fn members_of(app: &TestApp, org: &str, cookie: &str) -> TestResponse {
+    app.get_as(&format!("/api/orgs/members?org={org}"), Some(cookie)).await
+}
+
+async fn set_role(
+    app: &TestApp,
+    cookie: &str,
+    org: &str,
+    target: &str,
+    role: &str,
+) -> TestResponse {
+    app.call(
+        "/api/orgs/members/role",
+        &format!("org={org}&user_id={target}&role={role}"),
+        Some(cookie),
+    )
+    .await
+}
+
 /// Adds `user` to `org` with `role` (invitations come later; the table is the truth).
 async fn add_member(app: &TestApp, org: &str, user: &str, role: &str) {
     use diesel::ExpressionMethods as _;
@@ -209,6 +228,145 @@ fn the_only_owner_of_a_team_cannot_delete_their_account() {
             let left = orgs(&app, &member).await;
             assert_eq!(left.as_array().map(Vec::len), Some(1), "{backend}");
             assert_eq!(left[0]["name"], "Team");
+        }
+    });
+}
+
+#[test]
+fn members_roles_and_the_last_owner() {
+    block_on(async {
+        for app in TestApp::each_backend().await {
+            let backend = app.backend();
+            let owner = app.sign_up("o@example.com", PASSWORD).await;
+            let org = create(&app, &owner, "name=Crew").await.json()["id"]
+                .as_str()
+                .expect("id")
+                .to_owned();
+            let owner_id = user_id(&app, &owner).await;
+            let mut people = std::collections::HashMap::new();
+            for role in ["admin", "member", "viewer"] {
+                let cookie = app.sign_up(&format!("{role}@example.com"), PASSWORD).await;
+                let id = user_id(&app, &cookie).await;
+                add_member(&app, &org, &id, role).await;
+                people.insert(role, (cookie, id));
+            }
+            let outsider = app.sign_up("x@example.com", PASSWORD).await;
+            let (admin, _) = people["admin"].clone();
+            let (member, member_id) = people["member"].clone();
+            let (viewer, viewer_id) = people["viewer"].clone();
+            let list = members_of(&app, &org, &viewer).await.json();
+            assert_eq!(list.as_array().map(Vec::len), Some(4), "{backend}");
+            assert!(list.as_array().expect("list").iter().any(|m| m["role"] == "owner"));
+            assert_error(
+                &members_of(&app, &org, &outsider).await,
+                StatusCode::NOT_FOUND,
+                "BIZ_NOT_FOUND",
+            );
+
+            for cookie in [&viewer, &member] {
+                let refused = set_role(&app, cookie, &org, &viewer_id, "admin").await;
+                assert_error(&refused, StatusCode::FORBIDDEN, "AUTH_FORBIDDEN");
+                assert_eq!(refused.json()["details"]["permission"], "member:update");
+            }
+            let ok = set_role(&app, &admin, &org, &member_id, "viewer").await;
+            assert_eq!(ok.status, StatusCode::OK, "{backend}: {}", ok.text());
+            for (target, new_role) in [(&viewer_id, "owner"), (&owner_id, "member")] {
+                let refused = set_role(&app, &admin, &org, target, new_role).await;
+                assert_error(&refused, StatusCode::FORBIDDEN, "AUTH_FORBIDDEN");
+            }
+            let bad = set_role(&app, &owner, &org, &viewer_id, "emperor").await;
+            assert_eq!(bad.json()["fields"]["role"][0], "VAL_INVALID_FORMAT", "{backend}");
+            let ghost = set_role(&app, &owner, &org, "no-such-user", "viewer").await;
+            assert_error(&ghost, StatusCode::NOT_FOUND, "BIZ_NOT_FOUND");
+
+            // The last owner can be neither demoted, removed nor leave.
+            let demote = set_role(&app, &owner, &org, &owner_id, "admin").await;
+            assert_error(&demote, StatusCode::CONFLICT, "BIZ_INVALID_STATE");
+            assert_eq!(demote.json()["details"]["reason"], "last_owner");
+            let remove_self = app
+                .call(
+                    "/api/orgs/members/remove",
+                    &format!("org={org}&user_id={owner_id}"),
+                    Some(&owner),
+                )
+                .await;
+            assert_error(&remove_self, StatusCode::CONFLICT, "BIZ_INVALID_STATE");
+            let leave = app.call("/api/orgs/leave", &format!("org={org}"), Some(&owner)).await;
+            assert_error(&leave, StatusCode::CONFLICT, "BIZ_INVALID_STATE");
+
+            // Removing: admins remove non-owners, never owners.
+            let removed = app
+                .call(
+                    "/api/orgs/members/remove",
+                    &format!("org={org}&user_id={viewer_id}"),
+                    Some(&admin),
+                )
+                .await;
+            assert_eq!(removed.status, StatusCode::OK, "{backend}: {}", removed.text());
+            assert_error(
+                &members_of(&app, &org, &viewer).await,
+                StatusCode::NOT_FOUND,
+                "BIZ_NOT_FOUND",
+            );
+            let refused = app
+                .call(
+                    "/api/orgs/members/remove",
+                    &format!("org={org}&user_id={owner_id}"),
+                    Some(&admin),
+                )
+                .await;
+            assert_error(&refused, StatusCode::FORBIDDEN, "AUTH_FORBIDDEN");
+        }
+    });
+}
+
+#[test]
+fn ownership_moves_only_by_an_owners_hand() {
+    block_on(async {
+        for app in TestApp::each_backend().await {
+            let backend = app.backend();
+            let owner = app.sign_up("o@example.com", PASSWORD).await;
+            let org = create(&app, &owner, "name=Crew").await.json()["id"]
+                .as_str()
+                .expect("id")
+                .to_owned();
+            let admin = app.sign_up("admin@example.com", PASSWORD).await;
+            let admin_id = user_id(&app, &admin).await;
+            add_member(&app, &org, &admin_id, "admin").await;
+
+            // Ownership moves only by an owner's hand; then the former owner may leave.
+            let refused = app
+                .call("/api/orgs/transfer", &format!("org={org}&user_id={admin_id}"), Some(&admin))
+                .await;
+            assert_error(&refused, StatusCode::FORBIDDEN, "AUTH_FORBIDDEN");
+            let moved = app
+                .call("/api/orgs/transfer", &format!("org={org}&user_id={admin_id}"), Some(&owner))
+                .await;
+            assert_eq!(moved.status, StatusCode::OK, "{backend}: {}", moved.text());
+            let roles: Vec<(String, String)> = members_of(&app, &org, &admin)
+                .await
+                .json()
+                .as_array()
+                .expect("list")
+                .iter()
+                .map(|m| {
+                    (
+                        m["email"].as_str().unwrap_or_default().to_owned(),
+                        m["role"].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect();
+            assert!(
+                roles.contains(&("admin@example.com".into(), "owner".into())),
+                "{backend}: {roles:?}"
+            );
+            assert!(
+                roles.contains(&("o@example.com".into(), "admin".into())),
+                "{backend}: {roles:?}"
+            );
+            let left = app.call("/api/orgs/leave", &format!("org={org}"), Some(&owner)).await;
+            assert_eq!(left.status, StatusCode::OK, "{backend}: {}", left.text());
+            assert_eq!(orgs(&app, &owner).await, serde_json::json!([]), "{backend}");
         }
     });
 }

@@ -7,7 +7,9 @@ use leptos::{
     server_fn::codec::{GetUrl, PostUrl},
 };
 
-use super::model::{CreateOrgInput, OrgInput, OrgSummary, UpdateOrgInput};
+use super::model::{
+    ChangeRoleInput, CreateOrgInput, MemberInfo, MemberInput, OrgInput, OrgSummary, UpdateOrgInput,
+};
 use crate::error::AppError;
 
 /// `GET /api/orgs` — the caller's organizations with the caller's role, by name.
@@ -35,4 +37,39 @@ pub async fn update_org(#[server(flatten)] input: UpdateOrgInput) -> Result<OrgS
 #[server(prefix = "/api", endpoint = "orgs/delete", input = PostUrl)]
 pub async fn delete_org(#[server(flatten)] input: OrgInput) -> Result<(), AppError> {
     super::service::delete(input).await
+}
+
+/// `GET /api/orgs/members?org=…` — the organization's members (any member). Errors:
+/// `BIZ_NOT_FOUND`.
+#[server(prefix = "/api", endpoint = "orgs/members", input = GetUrl)]
+pub async fn list_members(#[server(flatten)] input: OrgInput) -> Result<Vec<MemberInfo>, AppError> {
+    super::service::members(input).await
+}
+
+/// `POST /api/orgs/members/role` — `org`, `user_id`, `role` (`member:update`; only owners make
+/// or unmake owners). Errors: `BIZ_NOT_FOUND`, `AUTH_FORBIDDEN`, `BIZ_INVALID_STATE`
+/// (`last_owner`), `VAL_*`.
+#[server(prefix = "/api", endpoint = "orgs/members/role", input = PostUrl)]
+pub async fn change_member_role(#[server(flatten)] input: ChangeRoleInput) -> Result<(), AppError> {
+    super::service::change_role(input).await
+}
+
+/// `POST /api/orgs/members/remove` — `org`, `user_id` (`member:delete`; only owners remove
+/// owners). Errors: `BIZ_NOT_FOUND`, `AUTH_FORBIDDEN`, `BIZ_INVALID_STATE` (`last_owner`).
+#[server(prefix = "/api", endpoint = "orgs/members/remove", input = PostUrl)]
+pub async fn remove_member(#[server(flatten)] input: MemberInput) -> Result<(), AppError> {
+    super::service::remove_member(input).await
+}
+
+/// `POST /api/orgs/leave` — `org`. Errors: `BIZ_NOT_FOUND`, `BIZ_INVALID_STATE` (`last_owner`).
+#[server(prefix = "/api", endpoint = "orgs/leave", input = PostUrl)]
+pub async fn leave_org(#[server(flatten)] input: OrgInput) -> Result<(), AppError> {
+    super::service::leave(input).await
+}
+
+/// `POST /api/orgs/transfer` — `org`, `user_id`: the member becomes an owner and the caller an
+/// admin (owners only). Errors: `BIZ_NOT_FOUND`, `AUTH_FORBIDDEN`, `BIZ_INVALID_STATE`.
+#[server(prefix = "/api", endpoint = "orgs/transfer", input = PostUrl)]
+pub async fn transfer_ownership(#[server(flatten)] input: MemberInput) -> Result<(), AppError> {
+    super::service::transfer(input).await
 }

@@ -162,3 +162,53 @@ mod tests {
         assert_eq!(slugify(&"x".repeat(60)).len(), SLUG_MAX);
     }
 }
+
+/// A member of an organization, as the team page lists them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberInfo {
+    /// The member's user id.
+    pub user_id: String,
+    /// Display name.
+    pub name: String,
+    /// Email address.
+    pub email: String,
+    /// Role in the organization.
+    pub role: Role,
+    /// Joined (`YYYY-MM-DD`).
+    pub joined_at: String,
+}
+
+fn role_rule(value: &str) -> garde::Result {
+    if value.trim().is_empty() {
+        Err(rule_error(ErrorCode::ValRequiredField))
+    } else if value.parse::<Role>().is_err() {
+        Err(rule_error(ErrorCode::ValInvalidFormat))
+    } else {
+        Ok(())
+    }
+}
+
+/// Input naming one member of one organization.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+pub struct MemberInput {
+    /// The organization's id.
+    #[garde(length(min = 1, max = 64))]
+    pub org: String,
+    /// The member's user id.
+    #[garde(length(min = 1, max = 64))]
+    pub user_id: String,
+}
+
+/// Input of `POST /api/orgs/members/role`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+pub struct ChangeRoleInput {
+    /// The organization's id.
+    #[garde(length(min = 1, max = 64))]
+    pub org: String,
+    /// The member's user id.
+    #[garde(length(min = 1, max = 64))]
+    pub user_id: String,
+    /// The new role: `owner`, `admin`, `member` or `viewer`.
+    #[garde(length(max = 16), custom(|v: &String, (): &()| role_rule(v)))]
+    pub role: String,
+}

@@ -5,9 +5,12 @@ use platform::Platform;
 
 use super::{
     context::OrgContext,
-    model::{CreateOrgInput, OrgInput, OrgSummary, UpdateOrgInput, check_slug, slugify},
+    model::{
+        ChangeRoleInput, CreateOrgInput, MemberInfo, MemberInput, OrgInput, OrgSummary,
+        UpdateOrgInput, check_slug, slugify,
+    },
     permissions::{Permission, Role},
-    store,
+    store::{self, ChangeRefused, MembershipChange},
 };
 use crate::{
     auth::server::{AuthContext, service::redirect_after},
@@ -122,5 +125,136 @@ async fn ensure_no_paid_subscription(
     _platform: &Platform,
     _org: &OrgContext,
 ) -> Result<(), AppError> {
+    Ok(())
+}
+
+fn refused(error: ChangeRefused) -> AppError {
+    match error {
+        ChangeRefused::NotMember => AppError::not_found("member"),
+        ChangeRefused::LastOwner => {
+            AppError::new(ErrorCode::BizInvalidState).with_detail("reason", "last_owner")
+        }
+        ChangeRefused::Db(error) => error.into(),
+    }
+}
+
+/// The role `user_id` has in the caller's organization, or `BIZ_NOT_FOUND`.
+async fn role_of(platform: &Platform, org: &OrgContext, user_id: &str) -> Result<Role, AppError> {
+    let (_, role) = store::membership(&platform.db, &org.organization_id, user_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("member"))?;
+    role.parse().map_err(|()| AppError::internal(format!("unknown role {role}")))
+}
+
+/// The members of an organization (any member may see them).
+pub async fn members(input: OrgInput) -> Result<Vec<MemberInfo>, AppError> {
+    let auth = AuthContext::require()?;
+    validate(&input)?;
+    let platform = platform()?;
+    let org = OrgContext::require(&platform, &auth, &input.org).await?;
+    let rows = store::members(&platform.db, &org.organization_id).await?;
+    rows.into_iter()
+        .map(|(user_id, name, email, role, joined)| {
+            let role: Role =
+                role.parse().map_err(|()| AppError::internal(format!("unknown role {role}")))?;
+            Ok(MemberInfo {
+                user_id,
+                name,
+                email,
+                role,
+                joined_at: joined.format("%Y-%m-%d").to_string(),
+            })
+        })
+        .collect()
+}
+
+/// Changes a member's role (`member:update`). Admins manage admins, members and viewers; only
+/// owners make or unmake owners. The last owner keeps the role.
+pub async fn change_role(input: ChangeRoleInput) -> Result<(), AppError> {
+    let auth = AuthContext::require()?;
+    validate(&input)?;
+    let platform = platform()?;
+    let org = OrgContext::require(&platform, &auth, &input.org).await?;
+    org.require_permission(Permission::MemberUpdate)?;
+    let role: Role = input
+        .role
+        .parse()
+        .map_err(|()| AppError::invalid_field("role", ErrorCode::ValInvalidFormat))?;
+    let target = role_of(&platform, &org, &input.user_id).await?;
+    if org.role != Role::Owner && (role == Role::Owner || target == Role::Owner) {
+        return Err(AppError::forbidden("member:update").with_detail("reason", "owners_only"));
+    }
+    store::change_membership(
+        &platform.db,
+        &org.organization_id,
+        &input.user_id,
+        MembershipChange::SetRole(role.as_str()),
+    )
+    .await
+    .map_err(refused)?;
+    tracing::info!(org_id = %org.organization_id, member = %input.user_id, role = %role, "role changed");
+    Ok(())
+}
+
+/// Removes a member (`member:delete`). Only owners remove owners; the last owner stays.
+pub async fn remove_member(input: MemberInput) -> Result<(), AppError> {
+    let auth = AuthContext::require()?;
+    validate(&input)?;
+    let platform = platform()?;
+    let org = OrgContext::require(&platform, &auth, &input.org).await?;
+    org.require_permission(Permission::MemberDelete)?;
+    let target = role_of(&platform, &org, &input.user_id).await?;
+    if org.role != Role::Owner && target == Role::Owner {
+        return Err(AppError::forbidden("member:delete").with_detail("reason", "owners_only"));
+    }
+    store::change_membership(
+        &platform.db,
+        &org.organization_id,
+        &input.user_id,
+        MembershipChange::Remove,
+    )
+    .await
+    .map_err(refused)?;
+    tracing::info!(org_id = %org.organization_id, member = %input.user_id, "member removed");
+    Ok(())
+}
+
+/// Leaves an organization (any member; not its last owner).
+pub async fn leave(input: OrgInput) -> Result<(), AppError> {
+    let auth = AuthContext::require()?;
+    validate(&input)?;
+    let platform = platform()?;
+    let org = OrgContext::require(&platform, &auth, &input.org).await?;
+    store::change_membership(
+        &platform.db,
+        &org.organization_id,
+        &auth.user.id,
+        MembershipChange::Remove,
+    )
+    .await
+    .map_err(refused)?;
+    tracing::info!(org_id = %org.organization_id, user_id = %auth.user.id, "left organization");
+    redirect_after(None, "/orgs");
+    Ok(())
+}
+
+/// Hands ownership to another member (owners only): they become an owner, the caller an admin.
+pub async fn transfer(input: MemberInput) -> Result<(), AppError> {
+    let auth = AuthContext::require()?;
+    validate(&input)?;
+    let platform = platform()?;
+    let org = OrgContext::require(&platform, &auth, &input.org).await?;
+    if org.role != Role::Owner {
+        return Err(AppError::forbidden("organization:transfer"));
+    }
+    if input.user_id == auth.user.id {
+        return Err(AppError::invalid_field("user_id", ErrorCode::BizInvalidState));
+    }
+    if !store::transfer_ownership(&platform.db, &org.organization_id, &auth.user.id, &input.user_id)
+        .await?
+    {
+        return Err(AppError::not_found("member"));
+    }
+    tracing::info!(org_id = %org.organization_id, to = %input.user_id, "ownership transferred");
     Ok(())
 }

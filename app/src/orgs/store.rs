@@ -178,3 +178,136 @@ pub async fn delete_where_only_member(db: &Db, user_id: &str) -> Result<(), DbEr
     }
     Ok(())
 }
+
+/// The members of `org_id` with their account, by name.
+pub async fn members(
+    db: &Db,
+    org_id: &str,
+) -> Result<Vec<(String, String, String, String, NaiveDateTime)>, DbError> {
+    use platform::db::schema::users;
+    Ok(platform::with_conn!(db, conn => {
+        memberships::table
+            .inner_join(users::table)
+            .filter(memberships::organization_id.eq(org_id))
+            .order((users::name.asc(), users::id.asc()))
+            .select((users::id, users::name, users::email, memberships::role, memberships::created_at))
+            .load(conn)
+            .await?
+    }))
+}
+
+/// What a change to the owners of an organization would leave.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MembershipChange {
+    /// Give the member this role.
+    SetRole(&'static str),
+    /// Remove the member.
+    Remove,
+}
+
+/// Why a membership change was refused.
+#[derive(Debug)]
+pub enum ChangeRefused {
+    /// The user is not a member.
+    NotMember,
+    /// It would leave the organization without an owner.
+    LastOwner,
+    /// The database failed.
+    Db(DbError),
+}
+
+impl From<DbError> for ChangeRefused {
+    fn from(error: DbError) -> Self {
+        Self::Db(error)
+    }
+}
+
+impl From<diesel::result::Error> for ChangeRefused {
+    fn from(error: diesel::result::Error) -> Self {
+        Self::Db(error.into())
+    }
+}
+
+/// Takes the write lock of an organization's row without changing it (a no-op `UPDATE`), so
+/// concurrent changes to its memberships run one after the other.
+macro_rules! lock_org {
+    ($conn:expr, $org_id:expr) => {
+        diesel::update(organizations::table.find($org_id))
+            .set(organizations::updated_at.eq(organizations::updated_at))
+            .execute($conn)
+            .await
+    };
+}
+
+/// Changes (or ends) `user_id`'s membership of `org_id`, unless that would leave the
+/// organization without an owner. The organization's row is locked first inside the
+/// transaction: on PostgreSQL that row lock serialises concurrent changes to one organization
+/// (SQLite's write transaction does it anyway), so two owners demoting each other at once
+/// cannot both succeed. Returns the member's previous role.
+pub async fn change_membership(
+    db: &Db,
+    org_id: &str,
+    user_id: &str,
+    change: MembershipChange,
+) -> Result<String, ChangeRefused> {
+    let outcome: Result<Result<String, ChangeRefused>, DbError> = platform::transaction!(db, conn => {
+        lock_org!(conn, org_id)?;
+        let current: Option<String> = memberships::table
+            .find((org_id, user_id))
+            .select(memberships::role)
+            .first(conn)
+            .await
+            .optional()?;
+        let Some(current) = current else { return Ok(Err(ChangeRefused::NotMember)) };
+        let stays_owner = matches!(change, MembershipChange::SetRole("owner"));
+        if current == "owner" && !stays_owner {
+            let owners: i64 = memberships::table
+                .filter(memberships::organization_id.eq(org_id))
+                .filter(memberships::role.eq("owner"))
+                .count()
+                .get_result(conn)
+                .await?;
+            if owners <= 1 {
+                return Ok(Err(ChangeRefused::LastOwner));
+            }
+        }
+        match change {
+            MembershipChange::SetRole(role) => {
+                diesel::update(memberships::table.find((org_id, user_id)))
+                    .set(memberships::role.eq(role))
+                    .execute(conn)
+                    .await?;
+            }
+            MembershipChange::Remove => {
+                diesel::delete(memberships::table.find((org_id, user_id))).execute(conn).await?;
+            }
+        }
+        Ok(Ok(current))
+    });
+    outcome?
+}
+
+/// Makes `to` an owner and `from` an admin, both or neither (`from` must be an owner, `to` a
+/// member). Returns `false` when `to` is not a member.
+pub async fn transfer_ownership(
+    db: &Db,
+    org_id: &str,
+    from: &str,
+    to: &str,
+) -> Result<bool, DbError> {
+    platform::transaction!(db, conn => {
+        lock_org!(conn, org_id)?;
+        let promoted = diesel::update(memberships::table.find((org_id, to)))
+            .set(memberships::role.eq("owner"))
+            .execute(conn)
+            .await?;
+        if promoted == 0 {
+            return Ok(false);
+        }
+        diesel::update(memberships::table.find((org_id, from)))
+            .set(memberships::role.eq("admin"))
+            .execute(conn)
+            .await?;
+        Ok(true)
+    })
+}
