@@ -370,3 +370,90 @@ fn ownership_moves_only_by_an_owners_hand() {
         }
     });
 }
+
+#[test]
+fn the_audit_log_records_who_did_what_to_whom_and_pages() {
+    block_on(async {
+        for app in TestApp::each_backend().await {
+            let backend = app.backend();
+            let owner = app.sign_up("chief@example.com", PASSWORD).await;
+            let org = create(&app, &owner, "name=Ledger").await.json()["id"]
+                .as_str()
+                .expect("id")
+                .to_owned();
+            let member = app.sign_up("clerk@example.com", PASSWORD).await;
+            let member_id = user_id(&app, &member).await;
+            add_member(&app, &org, &member_id, "member").await;
+            let outsider = app.sign_up("nosy@example.com", PASSWORD).await;
+
+            let renamed = app
+                .call(
+                    "/api/orgs/update",
+                    &format!("org={org}&name=Ledger+2&slug=ledger-2"),
+                    Some(&owner),
+                )
+                .await;
+            assert_eq!(renamed.status, StatusCode::OK, "{backend}");
+            assert_eq!(
+                set_role(&app, &owner, &org, &member_id, "viewer").await.status,
+                StatusCode::OK
+            );
+
+            let log = |cookie: String, before: Option<String>| {
+                let uri = match before {
+                    Some(before) => format!("/api/orgs/audit?org={org}&before={before}"),
+                    None => format!("/api/orgs/audit?org={org}"),
+                };
+                let app = &app;
+                async move { app.get_as(&uri, Some(&cookie)).await }
+            };
+            let page = log(owner.clone(), None).await.json();
+            let actions: Vec<&str> = page["events"]
+                .as_array()
+                .expect("events")
+                .iter()
+                .filter_map(|e| e["action"].as_str())
+                .collect();
+            assert_eq!(
+                actions,
+                ["member.role_changed", "organization.updated", "organization.created"],
+                "{backend}"
+            );
+            let changed = &page["events"][0];
+            assert_eq!(changed["actor"], "Test User", "{backend}");
+            assert_eq!(changed["details"]["from"], "member", "{backend}");
+            assert_eq!(changed["details"]["to"], "viewer", "{backend}");
+            assert_eq!(page["events"][1]["details"]["name"]["to"], "Ledger 2", "{backend}");
+            assert_eq!(page["next"], serde_json::Value::Null, "{backend}");
+
+            let denied = log(member.clone(), None).await;
+            assert_error(&denied, StatusCode::FORBIDDEN, "AUTH_FORBIDDEN");
+            assert_eq!(denied.json()["details"]["permission"], "audit:read");
+            assert_error(
+                &log(outsider.clone(), None).await,
+                StatusCode::NOT_FOUND,
+                "BIZ_NOT_FOUND",
+            );
+
+            // Enough entries for two pages: none lost, none repeated.
+            for n in 0..50 {
+                let role = if n % 2 == 0 { "member" } else { "viewer" };
+                assert_eq!(
+                    set_role(&app, &owner, &org, &member_id, role).await.status,
+                    StatusCode::OK
+                );
+            }
+            let first = log(owner.clone(), None).await.json();
+            let next = first["next"].as_str().expect("a second page").to_owned();
+            let second = log(owner.clone(), Some(next)).await.json();
+            assert_eq!(second["next"], serde_json::Value::Null, "{backend}");
+            let ids: std::collections::BTreeSet<String> = [&first, &second]
+                .iter()
+                .flat_map(|page| page["events"].as_array().expect("events").iter())
+                .filter_map(|e| e["id"].as_str().map(ToOwned::to_owned))
+                .collect();
+            assert_eq!(first["events"].as_array().map(Vec::len), Some(50), "{backend}");
+            assert_eq!(ids.len(), 53, "{backend}: 3 + 50 entries, each once");
+        }
+    });
+}

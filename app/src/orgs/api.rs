@@ -8,7 +8,8 @@ use leptos::{
 };
 
 use super::model::{
-    ChangeRoleInput, CreateOrgInput, MemberInfo, MemberInput, OrgInput, OrgSummary, UpdateOrgInput,
+    AuditInput, AuditPage, ChangeRoleInput, CreateOrgInput, MemberInfo, MemberInput, OrgInput,
+    OrgSummary, UpdateOrgInput,
 };
 use crate::error::AppError;
 
@@ -72,4 +73,12 @@ pub async fn leave_org(#[server(flatten)] input: OrgInput) -> Result<(), AppErro
 #[server(prefix = "/api", endpoint = "orgs/transfer", input = PostUrl)]
 pub async fn transfer_ownership(#[server(flatten)] input: MemberInput) -> Result<(), AppError> {
     super::service::transfer(input).await
+}
+
+/// `GET /api/orgs/audit?org=…&before=…` — the audit log, 50 entries a page, newest first
+/// (`audit:read`: owners, admins); `next` is the `before` of the following page. Errors:
+/// `BIZ_NOT_FOUND`, `AUTH_FORBIDDEN`.
+#[server(prefix = "/api", endpoint = "orgs/audit", input = GetUrl)]
+pub async fn audit_log(#[server(flatten)] input: AuditInput) -> Result<AuditPage, AppError> {
+    super::service::audit(input).await
 }

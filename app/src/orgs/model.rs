@@ -212,3 +212,41 @@ pub struct ChangeRoleInput {
     #[garde(length(max = 16), custom(|v: &String, (): &()| role_rule(v)))]
     pub role: String,
 }
+
+/// One entry of an organization's audit log.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditEvent {
+    /// Entry id (time-ordered).
+    pub id: String,
+    /// What happened, e.g. `member.role_changed`.
+    pub action: String,
+    /// Who did it (name, or email when the account is gone: `None`).
+    pub actor: Option<String>,
+    /// Whom it concerned, if a person.
+    pub target: Option<String>,
+    /// Particulars (old and new values).
+    pub details: serde_json::Value,
+    /// When (`YYYY-MM-DD HH:MM` UTC).
+    pub created_at: String,
+}
+
+/// One page of the audit log, newest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditPage {
+    /// The entries.
+    pub events: Vec<AuditEvent>,
+    /// Pass as `before` for the next (older) page; `None` on the last page.
+    pub next: Option<String>,
+}
+
+/// Input of `GET /api/orgs/audit`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+pub struct AuditInput {
+    /// The organization's id.
+    #[garde(length(min = 1, max = 64))]
+    pub org: String,
+    /// Only entries older than this entry id (from `next`).
+    #[serde(default)]
+    #[garde(inner(length(max = 64)))]
+    pub before: Option<String>,
+}

@@ -56,7 +56,8 @@ impl Role {
             | P::InvitationCreate
             | P::InvitationCancel
             | P::TodosAssign
-            | P::BillingManage => matches!(self, Owner | Admin),
+            | P::BillingManage
+            | P::AuditRead => matches!(self, Owner | Admin),
             P::TodosCreate | P::TodosUpdate | P::TodosDelete => {
                 matches!(self, Owner | Admin | Member)
             }
@@ -110,11 +111,13 @@ pub enum Permission {
     BillingView,
     /// Change the plan.
     BillingManage,
+    /// Read the organization's audit log.
+    AuditRead,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 15] = [
         Self::OrganizationUpdate,
         Self::OrganizationDelete,
         Self::MemberCreate,
@@ -129,6 +132,7 @@ impl Permission {
         Self::TodosAssign,
         Self::BillingView,
         Self::BillingManage,
+        Self::AuditRead,
     ];
 
     /// The name errors report in `details.permission`, e.g. `organization:update`.
@@ -148,6 +152,7 @@ impl Permission {
             Self::TodosAssign => "todos:assign",
             Self::BillingView => "billing:view",
             Self::BillingManage => "billing:manage",
+            Self::AuditRead => "audit:read",
         }
     }
 }

@@ -6,11 +6,11 @@ use platform::Platform;
 use super::{
     context::OrgContext,
     model::{
-        ChangeRoleInput, CreateOrgInput, MemberInfo, MemberInput, OrgInput, OrgSummary,
-        UpdateOrgInput, check_slug, slugify,
+        AuditEvent, AuditInput, AuditPage, ChangeRoleInput, CreateOrgInput, MemberInfo,
+        MemberInput, OrgInput, OrgSummary, UpdateOrgInput, check_slug, slugify,
     },
     permissions::{Permission, Role},
-    store::{self, ChangeRefused, MembershipChange},
+    store::{self, AuditEntry, ChangeRefused, MembershipChange},
 };
 use crate::{
     auth::server::{AuthContext, service::redirect_after},
@@ -77,7 +77,9 @@ pub async fn create(mut input: CreateOrgInput) -> Result<OrgSummary, AppError> {
         None => free_slug(&platform, &input.name).await?,
     };
     let id = platform::clock::new_id();
-    store::create(&platform.db, &id, &input.name, &slug, &auth.user.id)
+    let entry = AuditEntry::new("organization.created", &auth.user.id)
+        .details(serde_json::json!({ "name": input.name, "slug": slug }));
+    store::create(&platform.db, &id, &input.name, &slug, &auth.user.id, &entry)
         .await
         .map_err(map_unique)?;
     tracing::info!(org_id = %id, user_id = %auth.user.id, "organization created");
@@ -97,7 +99,11 @@ pub async fn update(mut input: UpdateOrgInput) -> Result<OrgSummary, AppError> {
     if input.slug != org.slug && store::slug_taken(&platform.db, &input.slug).await? {
         return Err(slug_taken());
     }
-    store::update(&platform.db, &org.organization_id, &input.name, &input.slug)
+    let entry = AuditEntry::new("organization.updated", &auth.user.id).details(serde_json::json!({
+        "name": { "from": org.name, "to": input.name },
+        "slug": { "from": org.slug, "to": input.slug },
+    }));
+    store::update(&platform.db, &org.organization_id, &input.name, &input.slug, &entry)
         .await
         .map_err(map_unique)?;
     tracing::info!(org_id = %org.organization_id, user_id = %auth.user.id, "organization updated");
@@ -112,7 +118,9 @@ pub async fn delete(input: OrgInput) -> Result<(), AppError> {
     let org = OrgContext::require(&platform, &auth, &input.org).await?;
     org.require_permission(Permission::OrganizationDelete)?;
     ensure_no_paid_subscription(&platform, &org).await?;
-    store::delete(&platform.db, &org.organization_id).await?;
+    let entry = AuditEntry::new("organization.deleted", &auth.user.id)
+        .details(serde_json::json!({ "name": org.name, "slug": org.slug }));
+    store::delete(&platform.db, &org.organization_id, &entry).await?;
     tracing::info!(org_id = %org.organization_id, user_id = %auth.user.id, "organization deleted");
     redirect_after(None, "/orgs");
     Ok(())
@@ -184,11 +192,15 @@ pub async fn change_role(input: ChangeRoleInput) -> Result<(), AppError> {
     if org.role != Role::Owner && (role == Role::Owner || target == Role::Owner) {
         return Err(AppError::forbidden("member:update").with_detail("reason", "owners_only"));
     }
+    let entry = AuditEntry::new("member.role_changed", &auth.user.id)
+        .target(&input.user_id)
+        .details(serde_json::json!({ "to": role.as_str() }));
     store::change_membership(
         &platform.db,
         &org.organization_id,
         &input.user_id,
         MembershipChange::SetRole(role.as_str()),
+        &entry,
     )
     .await
     .map_err(refused)?;
@@ -207,11 +219,13 @@ pub async fn remove_member(input: MemberInput) -> Result<(), AppError> {
     if org.role != Role::Owner && target == Role::Owner {
         return Err(AppError::forbidden("member:delete").with_detail("reason", "owners_only"));
     }
+    let entry = AuditEntry::new("member.removed", &auth.user.id).target(&input.user_id);
     store::change_membership(
         &platform.db,
         &org.organization_id,
         &input.user_id,
         MembershipChange::Remove,
+        &entry,
     )
     .await
     .map_err(refused)?;
@@ -225,11 +239,13 @@ pub async fn leave(input: OrgInput) -> Result<(), AppError> {
     validate(&input)?;
     let platform = platform()?;
     let org = OrgContext::require(&platform, &auth, &input.org).await?;
+    let entry = AuditEntry::new("member.left", &auth.user.id).target(&auth.user.id);
     store::change_membership(
         &platform.db,
         &org.organization_id,
         &auth.user.id,
         MembershipChange::Remove,
+        &entry,
     )
     .await
     .map_err(refused)?;
@@ -250,11 +266,54 @@ pub async fn transfer(input: MemberInput) -> Result<(), AppError> {
     if input.user_id == auth.user.id {
         return Err(AppError::invalid_field("user_id", ErrorCode::BizInvalidState));
     }
-    if !store::transfer_ownership(&platform.db, &org.organization_id, &auth.user.id, &input.user_id)
-        .await?
-    {
+    let entry = AuditEntry::new("ownership.transferred", &auth.user.id).target(&input.user_id);
+    let moved = store::transfer_ownership(
+        &platform.db,
+        &org.organization_id,
+        &auth.user.id,
+        &input.user_id,
+        &entry,
+    )
+    .await?;
+    if !moved {
         return Err(AppError::not_found("member"));
     }
     tracing::info!(org_id = %org.organization_id, to = %input.user_id, "ownership transferred");
     Ok(())
+}
+
+/// Entries per audit-log page.
+pub const AUDIT_PAGE_SIZE: i64 = 50;
+
+/// One page of an organization's audit log, newest first (`audit:read`: owners and admins).
+pub async fn audit(input: AuditInput) -> Result<AuditPage, AppError> {
+    let auth = AuthContext::require()?;
+    validate(&input)?;
+    let platform = platform()?;
+    let org = OrgContext::require(&platform, &auth, &input.org).await?;
+    org.require_permission(Permission::AuditRead)?;
+    let before = input.before.as_deref().map(str::trim).filter(|b| !b.is_empty());
+    let mut rows =
+        store::audit_page(&platform.db, &org.organization_id, before, AUDIT_PAGE_SIZE + 1).await?;
+    let more = rows.len() > usize::try_from(AUDIT_PAGE_SIZE).unwrap_or(usize::MAX);
+    rows.truncate(usize::try_from(AUDIT_PAGE_SIZE).unwrap_or(usize::MAX));
+    let ids: Vec<String> = rows
+        .iter()
+        .flat_map(|(_, actor, _, target, _, _)| actor.iter().chain(target.iter()).cloned())
+        .collect();
+    let names = store::user_names(&platform.db, &ids).await?;
+    let name = |id: &Option<String>| id.as_ref().and_then(|id| names.get(id).cloned());
+    let next = if more { rows.last().map(|row| row.0.clone()) } else { None };
+    let events = rows
+        .into_iter()
+        .map(|(id, actor, action, target, details, created_at)| AuditEvent {
+            actor: name(&actor),
+            target: name(&target),
+            details: serde_json::from_str(&details).unwrap_or_default(),
+            created_at: created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            id,
+            action,
+        })
+        .collect();
+    Ok(AuditPage { events, next })
 }

@@ -5,7 +5,7 @@ use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper};
 use platform::{
     Db, DbError,
     clock::now_utc,
-    db::schema::{memberships, organizations},
+    db::schema::{audit_log, memberships, organizations},
 };
 
 /// An organization as stored.
@@ -41,6 +41,59 @@ struct NewMembership<'a> {
     user_id: &'a str,
     role: &'a str,
     created_at: NaiveDateTime,
+}
+
+/// An audit-log entry to write with the change it describes (same transaction).
+#[derive(Clone, Debug)]
+pub struct AuditEntry {
+    /// What happened, e.g. `member.removed`.
+    pub action: &'static str,
+    /// Who did it.
+    pub actor: Option<String>,
+    /// Whom it concerned.
+    pub target: Option<String>,
+    /// Particulars, a JSON object.
+    pub details: serde_json::Value,
+}
+
+impl AuditEntry {
+    /// An entry for `action` by `actor`.
+    pub fn new(action: &'static str, actor: &str) -> Self {
+        Self { action, actor: Some(actor.to_owned()), target: None, details: serde_json::json!({}) }
+    }
+
+    /// Names the person the action concerned.
+    #[must_use]
+    pub fn target(mut self, user_id: &str) -> Self {
+        self.target = Some(user_id.to_owned());
+        self
+    }
+
+    /// Adds particulars.
+    #[must_use]
+    pub fn details(mut self, details: serde_json::Value) -> Self {
+        self.details = details;
+        self
+    }
+}
+
+/// Writes `$entry` for organization `$org_id` on `$conn` (inside the caller's transaction).
+macro_rules! audit {
+    ($conn:expr, $org_id:expr, $entry:expr) => {{
+        let entry: &AuditEntry = $entry;
+        diesel::insert_into(audit_log::table)
+            .values((
+                audit_log::id.eq(platform::clock::new_id()),
+                audit_log::organization_id.eq($org_id),
+                audit_log::actor_user_id.eq(entry.actor.as_deref()),
+                audit_log::action.eq(entry.action),
+                audit_log::target_user_id.eq(entry.target.as_deref()),
+                audit_log::details.eq(entry.details.to_string()),
+                audit_log::created_at.eq(now_utc()),
+            ))
+            .execute($conn)
+            .await
+    }};
 }
 
 /// The organizations `user_id` belongs to, with the role in each, by name.
@@ -89,6 +142,7 @@ pub async fn create(
     name: &str,
     slug: &str,
     owner_id: &str,
+    entry: &AuditEntry,
 ) -> Result<(), DbError> {
     let now = now_utc();
     platform::transaction!(db, conn => {
@@ -100,14 +154,21 @@ pub async fn create(
             .values(NewMembership { organization_id: id, user_id: owner_id, role: "owner", created_at: now })
             .execute(conn)
             .await?;
+        audit!(conn, id, entry)?;
         Ok(())
     })
 }
 
 /// Renames an organization and sets its slug.
-pub async fn update(db: &Db, org_id: &str, name: &str, slug: &str) -> Result<(), DbError> {
+pub async fn update(
+    db: &Db,
+    org_id: &str,
+    name: &str,
+    slug: &str,
+    entry: &AuditEntry,
+) -> Result<(), DbError> {
     let now = now_utc();
-    platform::with_conn!(db, conn => {
+    platform::transaction!(db, conn => {
         diesel::update(organizations::table.find(org_id))
             .set((
                 organizations::name.eq(name),
@@ -116,16 +177,18 @@ pub async fn update(db: &Db, org_id: &str, name: &str, slug: &str) -> Result<(),
             ))
             .execute(conn)
             .await?;
-    });
-    Ok(())
+        audit!(conn, org_id, entry)?;
+        Ok(())
+    })
 }
 
-/// Deletes an organization; memberships go with it.
-pub async fn delete(db: &Db, org_id: &str) -> Result<(), DbError> {
-    platform::with_conn!(db, conn => {
+/// Deletes an organization; memberships go with it, the audit log (with this entry) stays.
+pub async fn delete(db: &Db, org_id: &str, entry: &AuditEntry) -> Result<(), DbError> {
+    platform::transaction!(db, conn => {
         diesel::delete(organizations::table.find(org_id)).execute(conn).await?;
-    });
-    Ok(())
+        audit!(conn, org_id, entry)?;
+        Ok(())
+    })
 }
 
 /// The organizations `user_id` is the only owner of while others are members too.
@@ -173,7 +236,9 @@ pub async fn delete_where_only_member(db: &Db, user_id: &str) -> Result<(), DbEr
                 .await?
         });
         if members == 1 {
-            delete(db, &org_id).await?;
+            let entry = AuditEntry::new("organization.deleted", user_id)
+                .details(serde_json::json!({ "reason": "account_deleted" }));
+            delete(db, &org_id, &entry).await?;
         }
     }
     Ok(())
@@ -249,6 +314,7 @@ pub async fn change_membership(
     org_id: &str,
     user_id: &str,
     change: MembershipChange,
+    entry: &AuditEntry,
 ) -> Result<String, ChangeRefused> {
     let outcome: Result<Result<String, ChangeRefused>, DbError> = platform::transaction!(db, conn => {
         lock_org!(conn, org_id)?;
@@ -282,6 +348,11 @@ pub async fn change_membership(
                 diesel::delete(memberships::table.find((org_id, user_id))).execute(conn).await?;
             }
         }
+        let mut entry = entry.clone();
+        if let Some(details) = entry.details.as_object_mut() {
+            details.insert("from".into(), current.clone().into());
+        }
+        audit!(conn, org_id, &entry)?;
         Ok(Ok(current))
     });
     outcome?
@@ -294,6 +365,7 @@ pub async fn transfer_ownership(
     org_id: &str,
     from: &str,
     to: &str,
+    entry: &AuditEntry,
 ) -> Result<bool, DbError> {
     platform::transaction!(db, conn => {
         lock_org!(conn, org_id)?;
@@ -308,6 +380,56 @@ pub async fn transfer_ownership(
             .set(memberships::role.eq("admin"))
             .execute(conn)
             .await?;
+        audit!(conn, org_id, entry)?;
         Ok(true)
     })
+}
+
+/// A stored audit entry: id, actor, action, target, details (JSON text), time.
+pub type AuditRow = (String, Option<String>, String, Option<String>, String, NaiveDateTime);
+
+/// Up to `limit` entries of `org_id`'s log older than entry `before`, newest first.
+pub async fn audit_page(
+    db: &Db,
+    org_id: &str,
+    before: Option<&str>,
+    limit: i64,
+) -> Result<Vec<AuditRow>, DbError> {
+    Ok(platform::with_conn!(db, conn => {
+        let mut query = audit_log::table
+            .filter(audit_log::organization_id.eq(org_id))
+            .into_boxed();
+        if let Some(before) = before {
+            query = query.filter(audit_log::id.lt(before));
+        }
+        query
+            .order(audit_log::id.desc())
+            .limit(limit)
+            .select((
+                audit_log::id,
+                audit_log::actor_user_id,
+                audit_log::action,
+                audit_log::target_user_id,
+                audit_log::details,
+                audit_log::created_at,
+            ))
+            .load(conn)
+            .await?
+    }))
+}
+
+/// Names (else emails) of these users, by id.
+pub async fn user_names(
+    db: &Db,
+    ids: &[String],
+) -> Result<std::collections::HashMap<String, String>, DbError> {
+    use platform::db::schema::users;
+    let rows: Vec<(String, String)> = platform::with_conn!(db, conn => {
+        users::table
+            .filter(users::id.eq_any(ids))
+            .select((users::id, users::name))
+            .load(conn)
+            .await?
+    });
+    Ok(rows.into_iter().collect())
 }

@@ -74,6 +74,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Who did what to whom in an organization, kept after both are gone.
+    audit_log (id) {
+        id -> Text,
+        organization_id -> Text,
+        actor_user_id -> Nullable<Text>,
+        action -> Text,
+        target_user_id -> Nullable<Text>,
+        details -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(auth_tokens -> users (user_id));
 diesel::joinable!(memberships -> users (user_id));
@@ -83,5 +96,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     auth_tokens,
     organizations,
-    memberships
+    memberships,
+    audit_log
 );
