@@ -19,6 +19,11 @@ impl AppState {
     pub fn get() -> Result<Self, AppError> {
         use_context::<Self>().ok_or_else(|| AppError::internal("AppState missing from context"))
     }
+
+    /// The platform (database, cache, mail…) of the current request.
+    pub fn platform() -> Result<Platform, AppError> {
+        Ok(Self::get()?.platform)
+    }
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

@@ -5,14 +5,9 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{TestApp, TestResponse, block_on, encode, session_cookie};
+use common::{TestApp, TestResponse, assert_error, block_on, encode, session_cookie};
 
 const PASSWORD: &str = "correct horse battery";
-
-fn assert_error(response: &TestResponse, status: StatusCode, code: &str) {
-    assert_eq!(response.status, status, "{}", response.text());
-    assert_eq!(response.json()["code"], code, "{}", response.text());
-}
 
 async fn me(app: &TestApp, cookie: &str) -> serde_json::Value {
     app.get_as("/api/auth/me", Some(cookie)).await.json()

@@ -6,7 +6,7 @@ mod common;
 
 use axum::http::{StatusCode, header};
 use common::{
-    TestApp, TestResponse, block_on, encode, form_request, session_cookie, without_request_id,
+    TestApp, assert_error, block_on, encode, form_request, session_cookie, without_request_id,
 };
 use diesel::ExpressionMethods;
 use platform::db::schema::{auth_tokens, sessions, users};
@@ -15,12 +15,6 @@ const PASSWORD: &str = "correct horse battery";
 
 fn token_of(link: &str) -> String {
     link.split("token=").nth(1).expect("a token").split('&').next().unwrap_or_default().to_owned()
-}
-
-fn assert_error(response: &TestResponse, status: StatusCode, code: &str) {
-    assert_eq!(response.status, status, "{}", response.text());
-    assert_eq!(response.json()["code"], code, "{}", response.text());
-    assert!(!response.json()["message"].as_str().unwrap_or_default().is_empty());
 }
 
 async fn count(app: &TestApp, table: &str) -> i64 {

@@ -5,15 +5,10 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{TestApp, TestResponse, block_on, encode};
+use common::{TestApp, TestResponse, assert_error, block_on, encode};
 use platform::db::schema::memberships;
 
 const PASSWORD: &str = "correct horse battery";
-
-fn assert_error(response: &TestResponse, status: StatusCode, code: &str) {
-    assert_eq!(response.status, status, "{}", response.text());
-    assert_eq!(response.json()["code"], code, "{}", response.text());
-}
 
 async fn create(app: &TestApp, cookie: &str, form: &str) -> TestResponse {
     app.call("/api/orgs/create", form, Some(cookie)).await

@@ -15,7 +15,7 @@ use crate::{
             mail::Notice,
             service::{
                 MailContext, TokenMail, confirm_password, notify, redirect_after, refresh_sessions,
-                send_token_mail, sign_in_as,
+                send_token_mail, sign_in_as, token_invalid,
             },
             session, store,
         },
@@ -27,10 +27,6 @@ use crate::{
     validation::validate,
 };
 
-fn platform() -> Result<Platform, AppError> {
-    Ok(AppState::get()?.platform)
-}
-
 fn display_time(time: chrono::NaiveDateTime) -> String {
     time.format("%Y-%m-%d %H:%M UTC").to_string()
 }
@@ -38,7 +34,7 @@ fn display_time(time: chrono::NaiveDateTime) -> String {
 /// The caller's sessions, the current one marked.
 pub async fn list_sessions() -> Result<Vec<SessionInfo>, AppError> {
     let auth = AuthContext::require()?;
-    let platform = platform()?;
+    let platform = AppState::platform()?;
     let rows = store::list_sessions(&platform.db, &auth.user.id).await?;
     Ok(rows
         .into_iter()
@@ -57,7 +53,7 @@ pub async fn list_sessions() -> Result<Vec<SessionInfo>, AppError> {
 pub async fn revoke_session(input: RevokeSessionInput) -> Result<(), AppError> {
     let auth = AuthContext::require()?;
     validate(&input)?;
-    let platform = platform()?;
+    let platform = AppState::platform()?;
     let hashes = store::delete_sessions(&platform.db, &auth.user.id, Some(&input.id), None).await?;
     if hashes.is_empty() {
         return Err(AppError::not_found("session"));
@@ -74,7 +70,7 @@ pub async fn revoke_session(input: RevokeSessionInput) -> Result<(), AppError> {
 /// Ends every session of the caller except the current one. Returns how many ended.
 pub async fn revoke_other_sessions() -> Result<usize, AppError> {
     let auth = AuthContext::require()?;
-    let platform = platform()?;
+    let platform = AppState::platform()?;
     let ended = session::end_all(&platform, &auth.user.id, Some(&auth.session_id)).await?;
     tracing::info!(user_id = %auth.user.id, ended, "other sessions revoked");
     Ok(ended)
@@ -86,7 +82,7 @@ pub async fn update_profile(mut input: ProfileInput) -> Result<SessionUser, AppE
     input.name = input.name.trim().to_owned();
     input.locale = input.locale.trim().to_owned();
     validate(&input)?;
-    let platform = platform()?;
+    let platform = AppState::platform()?;
     store::update_profile(&platform.db, &auth.user.id, &input.name, &input.locale).await?;
     refresh_sessions(&platform, &auth.user.id).await?;
     set_preference_cookie(LOCALE_COOKIE, &input.locale);
@@ -101,7 +97,7 @@ pub async fn update_profile(mut input: ProfileInput) -> Result<SessionUser, AppE
 pub async fn change_password(input: ChangePasswordInput) -> Result<(), AppError> {
     let auth = AuthContext::require()?;
     validate(&input)?;
-    let platform = platform()?;
+    let platform = AppState::platform()?;
     let user =
         confirm_password(&platform, &auth, &input.current_password, "current_password").await?;
     let hash =
@@ -120,7 +116,7 @@ pub async fn request_email_change(mut input: ChangeEmailInput) -> Result<(), App
     let auth = AuthContext::require()?;
     input.new_email = normalize_email(&input.new_email);
     validate(&input)?;
-    let platform = platform()?;
+    let platform = AppState::platform()?;
     let user = confirm_password(&platform, &auth, &input.password, "password").await?;
     if input.new_email == user.email {
         return Err(AppError::invalid_field("new_email", ErrorCode::BizInvalidState));
@@ -139,7 +135,7 @@ pub async fn request_email_change(mut input: ChangeEmailInput) -> Result<(), App
 /// Moves the account to the address a change link was sent to.
 pub async fn confirm_email_change(input: TokenInput) -> Result<(), AppError> {
     validate(&input)?;
-    let platform = platform()?;
+    let platform = AppState::platform()?;
     let (user_id, old_email) = store::change_email(&platform.db, &input.token)
         .await
         .map_err(|error| match error {
@@ -149,11 +145,7 @@ pub async fn confirm_email_change(input: TokenInput) -> Result<(), AppError> {
             }
             other => other.into(),
         })?
-        .ok_or_else(|| {
-            AppError::new(ErrorCode::BizInvalidState)
-                .with_field("token", ErrorCode::BizInvalidState)
-                .with_detail("reason", "token_invalid")
-        })?;
+        .ok_or_else(token_invalid)?;
     refresh_sessions(&platform, &user_id).await?;
     if let Some(user) = store::user_by_id(&platform.db, &user_id).await? {
         let notice = Notice::EmailChanged { new_email: user.email.clone() };
@@ -168,7 +160,7 @@ pub async fn confirm_email_change(input: TokenInput) -> Result<(), AppError> {
 pub async fn delete_account(input: DeleteAccountInput) -> Result<(), AppError> {
     let auth = AuthContext::require()?;
     validate(&input)?;
-    let platform = platform()?;
+    let platform = AppState::platform()?;
     let user = confirm_password(&platform, &auth, &input.password, "password").await?;
     ensure_not_sole_owner(&platform, &user.id).await?;
     // Organizations the account is the only member of go with it.

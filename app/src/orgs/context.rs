@@ -36,7 +36,7 @@ impl OrgContext {
         let (org, role) = store::membership(&platform.db, org_id, &auth.user.id)
             .await?
             .ok_or_else(|| AppError::not_found("organization"))?;
-        let role = role.parse().map_err(|()| AppError::internal(format!("unknown role {role}")))?;
+        let role = store::stored_role(&role)?;
         Ok(Self {
             organization_id: org.id,
             name: org.name,

@@ -19,10 +19,6 @@ use crate::{
     validation::validate,
 };
 
-fn platform() -> Result<Platform, AppError> {
-    Ok(AppState::get()?.platform)
-}
-
 fn slug_taken() -> AppError {
     AppError::new(ErrorCode::BizDuplicateEntry).with_field("slug", ErrorCode::BizDuplicateEntry)
 }
@@ -37,12 +33,11 @@ fn map_unique(error: platform::DbError) -> AppError {
 /// The caller's organizations.
 pub async fn list() -> Result<Vec<OrgSummary>, AppError> {
     let auth = AuthContext::require()?;
-    let platform = platform()?;
+    let platform = AppState::platform()?;
     let rows = store::organizations_of(&platform.db, &auth.user.id).await?;
     rows.into_iter()
         .map(|(org, role)| {
-            let role: Role =
-                role.parse().map_err(|()| AppError::internal(format!("unknown role {role}")))?;
+            let role = store::stored_role(&role)?;
             Ok(OrgSummary { id: org.id, name: org.name, slug: org.slug, role })
         })
         .collect()
@@ -70,7 +65,7 @@ pub async fn create(mut input: CreateOrgInput) -> Result<OrgSummary, AppError> {
     input.name = input.name.trim().to_owned();
     input.slug = input.slug.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     validate(&input)?;
-    let platform = platform()?;
+    let platform = AppState::platform()?;
     let slug = match input.slug {
         Some(slug) if store::slug_taken(&platform.db, &slug).await? => return Err(slug_taken()),
         Some(slug) => slug,
@@ -93,7 +88,7 @@ pub async fn update(mut input: UpdateOrgInput) -> Result<OrgSummary, AppError> {
     input.name = input.name.trim().to_owned();
     input.slug = input.slug.trim().to_owned();
     validate(&input)?;
-    let platform = platform()?;
+    let platform = AppState::platform()?;
     let org = OrgContext::require(&platform, &auth, &input.org).await?;
     org.require_permission(Permission::OrganizationUpdate)?;
     if input.slug != org.slug && store::slug_taken(&platform.db, &input.slug).await? {
@@ -114,7 +109,7 @@ pub async fn update(mut input: UpdateOrgInput) -> Result<OrgSummary, AppError> {
 pub async fn delete(input: OrgInput) -> Result<(), AppError> {
     let auth = AuthContext::require()?;
     validate(&input)?;
-    let platform = platform()?;
+    let platform = AppState::platform()?;
     let org = OrgContext::require(&platform, &auth, &input.org).await?;
     org.require_permission(Permission::OrganizationDelete)?;
     ensure_no_paid_subscription(&platform, &org).await?;
@@ -151,20 +146,19 @@ async fn role_of(platform: &Platform, org: &OrgContext, user_id: &str) -> Result
     let (_, role) = store::membership(&platform.db, &org.organization_id, user_id)
         .await?
         .ok_or_else(|| AppError::not_found("member"))?;
-    role.parse().map_err(|()| AppError::internal(format!("unknown role {role}")))
+    store::stored_role(&role)
 }
 
 /// The members of an organization (any member may see them).
 pub async fn members(input: OrgInput) -> Result<Vec<MemberInfo>, AppError> {
     let auth = AuthContext::require()?;
     validate(&input)?;
-    let platform = platform()?;
+    let platform = AppState::platform()?;
     let org = OrgContext::require(&platform, &auth, &input.org).await?;
     let rows = store::members(&platform.db, &org.organization_id).await?;
     rows.into_iter()
         .map(|(user_id, name, email, role, joined)| {
-            let role: Role =
-                role.parse().map_err(|()| AppError::internal(format!("unknown role {role}")))?;
+            let role = store::stored_role(&role)?;
             Ok(MemberInfo {
                 user_id,
                 name,
@@ -181,7 +175,7 @@ pub async fn members(input: OrgInput) -> Result<Vec<MemberInfo>, AppError> {
 pub async fn change_role(input: ChangeRoleInput) -> Result<(), AppError> {
     let auth = AuthContext::require()?;
     validate(&input)?;
-    let platform = platform()?;
+    let platform = AppState::platform()?;
     let org = OrgContext::require(&platform, &auth, &input.org).await?;
     org.require_permission(Permission::MemberUpdate)?;
     let role: Role = input
@@ -212,7 +206,7 @@ pub async fn change_role(input: ChangeRoleInput) -> Result<(), AppError> {
 pub async fn remove_member(input: MemberInput) -> Result<(), AppError> {
     let auth = AuthContext::require()?;
     validate(&input)?;
-    let platform = platform()?;
+    let platform = AppState::platform()?;
     let org = OrgContext::require(&platform, &auth, &input.org).await?;
     org.require_permission(Permission::MemberDelete)?;
     let target = role_of(&platform, &org, &input.user_id).await?;
@@ -237,7 +231,7 @@ pub async fn remove_member(input: MemberInput) -> Result<(), AppError> {
 pub async fn leave(input: OrgInput) -> Result<(), AppError> {
     let auth = AuthContext::require()?;
     validate(&input)?;
-    let platform = platform()?;
+    let platform = AppState::platform()?;
     let org = OrgContext::require(&platform, &auth, &input.org).await?;
     let entry = AuditEntry::new("member.left", &auth.user.id).target(&auth.user.id);
     store::change_membership(
@@ -258,7 +252,7 @@ pub async fn leave(input: OrgInput) -> Result<(), AppError> {
 pub async fn transfer(input: MemberInput) -> Result<(), AppError> {
     let auth = AuthContext::require()?;
     validate(&input)?;
-    let platform = platform()?;
+    let platform = AppState::platform()?;
     let org = OrgContext::require(&platform, &auth, &input.org).await?;
     if org.role != Role::Owner {
         return Err(AppError::forbidden("organization:transfer"));
@@ -289,7 +283,7 @@ pub const AUDIT_PAGE_SIZE: i64 = 50;
 pub async fn audit(input: AuditInput) -> Result<AuditPage, AppError> {
     let auth = AuthContext::require()?;
     validate(&input)?;
-    let platform = platform()?;
+    let platform = AppState::platform()?;
     let org = OrgContext::require(&platform, &auth, &input.org).await?;
     org.require_permission(Permission::AuditRead)?;
     let before = input.before.as_deref().map(str::trim).filter(|b| !b.is_empty());

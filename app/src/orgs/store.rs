@@ -43,6 +43,11 @@ struct NewMembership<'a> {
     created_at: NaiveDateTime,
 }
 
+/// A role as read from the database; anything else is corrupt data, not user input.
+pub fn stored_role(role: &str) -> Result<super::permissions::Role, crate::error::AppError> {
+    role.parse().map_err(|()| crate::error::AppError::internal(format!("unknown role {role}")))
+}
+
 /// An audit-log entry to write with the change it describes (same transaction).
 #[derive(Clone, Debug)]
 pub struct AuditEntry {

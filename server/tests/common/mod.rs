@@ -275,3 +275,10 @@ pub fn encode(value: &str) -> String {
         })
         .collect()
 }
+
+/// Asserts an API error: its status, its code, and a translated message.
+pub fn assert_error(response: &TestResponse, status: StatusCode, code: &str) {
+    assert_eq!(response.status, status, "{}", response.text());
+    assert_eq!(response.json()["code"], code, "{}", response.text());
+    assert!(!response.json()["message"].as_str().unwrap_or_default().is_empty());
+}

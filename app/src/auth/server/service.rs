@@ -83,10 +83,6 @@ impl TokenMail {
     };
 }
 
-fn platform() -> Result<Platform, AppError> {
-    Ok(AppState::get()?.platform)
-}
-
 /// The address users reach the app at, for links in mail. Never taken from the request's
 /// `Host` (a forged host would otherwise receive reset tokens).
 pub fn public_url() -> Result<String, AppError> {
@@ -109,7 +105,8 @@ fn request_locale() -> Locale {
     })
 }
 
-fn token_invalid() -> AppError {
+/// A mailed link that is unknown, used, expired or meant for another address.
+pub(crate) fn token_invalid() -> AppError {
     AppError::new(ErrorCode::BizInvalidState)
         .with_field("token", ErrorCode::BizInvalidState)
         .with_detail("reason", "token_invalid")
@@ -222,7 +219,7 @@ pub async fn sign_up(mut input: SignUpInput) -> Result<SessionUser, AppError> {
     input.email = normalize_email(&input.email);
     input.name = input.name.trim().to_owned();
     validate(&input)?;
-    let platform = platform()?;
+    let platform = AppState::platform()?;
     mail_limits(&platform, "sign-up", &input.email).await?;
 
     let hash =
@@ -248,9 +245,17 @@ pub async fn sign_up(mut input: SignUpInput) -> Result<SessionUser, AppError> {
             .with_field("email", ErrorCode::BizDuplicateEntry),
         other => other.into(),
     })?;
-    let user = store::user_by_id(&platform.db, &id)
-        .await?
-        .ok_or_else(|| AppError::internal("new user vanished"))?;
+    // The row just written, without reading it back.
+    let user = UserRow {
+        id,
+        email: input.email.clone(),
+        email_verified_at: None,
+        password_hash: Some(hash),
+        name: input.name.clone(),
+        locale: locale.as_str().to_owned(),
+        created_at: now,
+        updated_at: now,
+    };
     sign_in_as(&platform, &user).await?;
     let context = MailContext::of_request()?;
     send_token_mail(&platform, &context, &user, &user.email, TokenMail::VERIFY, None).await?;
@@ -263,7 +268,7 @@ pub async fn sign_up(mut input: SignUpInput) -> Result<SessionUser, AppError> {
 pub async fn sign_in(mut input: SignInInput) -> Result<SessionUser, AppError> {
     input.email = normalize_email(&input.email);
     validate(&input)?;
-    let platform = platform()?;
+    let platform = AppState::platform()?;
     let ip = ip_key();
     limits::enforce(
         &platform,
@@ -300,7 +305,7 @@ pub async fn sign_in(mut input: SignInInput) -> Result<SessionUser, AppError> {
 
 /// Ends the caller's session (and clears the cookie in any case).
 pub async fn sign_out() -> Result<(), AppError> {
-    let platform = platform()?;
+    let platform = AppState::platform()?;
     if let Some(auth) = AuthContext::current() {
         session::end(&platform, &auth.user.id, &auth.session_id).await?;
     }
@@ -312,7 +317,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 /// Confirms an address from the link mailed at sign-up.
 pub async fn verify_email(input: TokenInput) -> Result<(), AppError> {
     validate(&input)?;
-    let platform = platform()?;
+    let platform = AppState::platform()?;
     let (user_id, email) = store::redeem_link(&platform.db, Purpose::VerifyEmail, &input.token)
         .await?
         .ok_or_else(token_invalid)?;
@@ -326,7 +331,7 @@ pub async fn verify_email(input: TokenInput) -> Result<(), AppError> {
 /// Mails a new verification link to the signed-in user.
 pub async fn resend_verification() -> Result<(), AppError> {
     let auth = AuthContext::require()?;
-    let platform = platform()?;
+    let platform = AppState::platform()?;
     mail_limits(&platform, "verify", &auth.user.email).await?;
     let user = store::user_by_id(&platform.db, &auth.user.id)
         .await?
@@ -358,7 +363,7 @@ async fn mail_if_account(
     let mut input = input;
     input.email = normalize_email(&input.email);
     validate(&input)?;
-    let platform = platform()?;
+    let platform = AppState::platform()?;
     mail_limits(&platform, kind, &input.email).await?;
     let email = input.email.clone();
     let context = MailContext::of_request()?;
@@ -392,7 +397,7 @@ pub async fn request_password_reset(input: EmailInput) -> Result<(), AppError> {
 /// Sets a new password from a reset link, ends every session of the account and signs in.
 pub async fn reset_password(input: ResetPasswordInput) -> Result<(), AppError> {
     validate(&input)?;
-    let platform = platform()?;
+    let platform = AppState::platform()?;
     let hash =
         hash_password(Secret::new(input.password.clone())).await.map_err(AppError::internal)?;
     let user_id = store::reset_password(&platform.db, &input.token, &hash)
@@ -417,7 +422,7 @@ pub async fn request_magic_link(input: EmailInput) -> Result<(), AppError> {
 /// Signs in from a magic link.
 pub async fn magic_link_sign_in(input: TokenInput) -> Result<SessionUser, AppError> {
     validate(&input)?;
-    let platform = platform()?;
+    let platform = AppState::platform()?;
     let (user_id, email) = store::redeem_link(&platform.db, Purpose::MagicLink, &input.token)
         .await?
         .ok_or_else(token_invalid)?;
@@ -447,7 +452,7 @@ pub async fn request_code(input: EmailInput) -> Result<(), AppError> {
 pub async fn code_sign_in(mut input: CodeSignInInput) -> Result<SessionUser, AppError> {
     input.email = normalize_email(&input.email);
     validate(&input)?;
-    let platform = platform()?;
+    let platform = AppState::platform()?;
     let ip = ip_key();
     limits::enforce(
         &platform,
