@@ -60,6 +60,8 @@ export default defineConfig({
       // Each test presents its own client address (see fixtures.ts), as a proxy would, so the
       // per-address limits (10 sign-ups an hour) apply per test rather than to the whole run.
       TRUST_PROXY_HEADERS: "true",
+      // The one administrator of the run (admin.spec.ts signs it up).
+      ADMIN_EMAILS: "admin@example.com",
     },
   },
 });

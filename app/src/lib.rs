@@ -2,11 +2,13 @@
 //! the browser (`hydrate`). Server-only code sits behind `feature = "ssr"`.
 
 pub mod account;
+pub mod admin;
 pub mod auth;
 pub mod error;
 pub mod forms;
 pub mod home;
 pub mod i18n;
+pub mod invitations;
 pub mod orgs;
 pub mod preferences;
 pub mod shell;

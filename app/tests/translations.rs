@@ -6,6 +6,10 @@ use app::{
     ErrorCode,
     home::FEATURE_KEYS,
     i18n::{self, Locale},
+    orgs::{
+        model::{AUDIT_ACTIONS, audit_action_key},
+        permissions::{Permission, Role},
+    },
     preferences::Theme,
 };
 
@@ -70,6 +74,10 @@ fn collect_keys(dir: &Path, used: &mut BTreeSet<String>) {
 fn every_indirect_key_exists() {
     let mut keys: Vec<&str> = Theme::ALL.iter().map(|theme| theme.label_key()).collect();
     keys.extend(FEATURE_KEYS.iter().flat_map(|(title, body)| [*title, *body]));
+    keys.extend(Role::ALL.iter().map(|role| role.label_key()));
+    let mut owned: Vec<String> = Permission::ALL.iter().map(|p| p.label_key()).collect();
+    owned.extend(AUDIT_ACTIONS.iter().map(|action| audit_action_key(action)));
+    keys.extend(owned.iter().map(String::as_str));
     for locale in Locale::ALL {
         for key in &keys {
             assert!(i18n::has_key(locale, key), "{locale}: missing `{key}`");

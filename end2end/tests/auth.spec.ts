@@ -100,6 +100,7 @@ test("reset a forgotten password", async ({ page, request }) => {
   await expect(page.getByTestId("account-name")).toHaveText("Test User");
 
   await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
   await page.goto("/sign-in");
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Password", { exact: true }).fill("a new long passphrase");

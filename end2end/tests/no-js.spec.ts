@@ -1,4 +1,4 @@
-import { expect, test } from "./fixtures";
+import { expect, linkIn, test, uniqueEmail, waitForMail } from "./fixtures";
 
 test("the home page is complete without JavaScript", async ({ page }) => {
   await page.goto("/");
@@ -37,7 +37,7 @@ test("sign up, sign out and sign in without JavaScript", async ({ page }) => {
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Password", { exact: true }).fill("correct horse battery");
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/$/);
+  await expect(page).toHaveURL(/\/orgs$/);
   await expect(page.getByTestId("account-name")).toHaveText("Plain Form");
   await expect(page.getByTestId("verify-banner")).toBeVisible();
 
@@ -55,4 +55,40 @@ test("sign up, sign out and sign in without JavaScript", async ({ page }) => {
   await page.getByLabel("Password", { exact: true }).fill("correct horse battery");
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByTestId("account-name")).toHaveText("Plain Form");
+});
+
+test("organization pages work as plain forms", async ({ page }) => {
+  const email = uniqueEmail("nojs-org");
+  await page.goto("/sign-up");
+  await page.getByLabel("Name").fill("Plain Owner");
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill("correct horse battery");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/orgs$/);
+
+  const slug = `plain-${Date.now()}`;
+  await page.getByLabel("Organization name").fill("Plain Org");
+  await page.getByLabel("Address (optional)").fill(slug);
+  await page.getByRole("button", { name: "Create organization" }).click();
+  await expect(page).toHaveURL(new RegExp(`/o/${slug}$`));
+  await expect(page.getByTestId("org-name")).toHaveText("Plain Org");
+
+  // Rename: the new address is where the form lands.
+  await page.getByRole("link", { name: "Settings" }).click();
+  await page.getByLabel("Address", { exact: true }).fill(`${slug}-renamed`);
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page).toHaveURL(new RegExp(`/o/${slug}-renamed/settings$`));
+
+  // Invite (after confirming the address), then cancel the invitation.
+  await page.goto(linkIn(await waitForMail(email), "/verify-email"));
+  await page.getByRole("button", { name: "Confirm email address" }).click();
+  await page.goto(`/o/${slug}-renamed/team`);
+  await expect(page.getByTestId("members")).toContainText(email);
+  const invitee = uniqueEmail("nojs-invitee");
+  await page.getByText("Invite a member").click();
+  await page.getByLabel("Email address").fill(invitee);
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByTestId("invitations")).toContainText(invitee);
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByTestId("invitations-empty")).toBeVisible();
 });

@@ -173,6 +173,9 @@ pub struct Config {
     pub redis_prefix: String,
     /// `API_RATE_LIMIT_PER_MINUTE`: API calls per minute per session (or client address).
     pub api_rate_limit_per_minute: u32,
+    /// `ADMIN_EMAILS`: addresses (comma-separated, lower-cased) of the platform's
+    /// administrators; an account with one of them and a confirmed address gets `/admin`.
+    pub admin_emails: Vec<String>,
 }
 
 impl Config {
@@ -247,6 +250,7 @@ impl Config {
         if !mail_from.contains('@') {
             return Err(ConfigError::new("MAIL_FROM", "must contain an email address"));
         }
+        let admin_emails = admin_emails(&var)?;
         let redis_prefix = var("REDIS_PREFIX").unwrap_or_else(|| "saas".into());
         if !redis_prefix.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_')) {
             return Err(ConfigError::new("REDIS_PREFIX", "may hold only letters, digits, - and _"));
@@ -280,6 +284,7 @@ impl Config {
                 defaults.api_rate_limit_per_minute,
                 1,
             )?,
+            admin_emails,
         })
     }
 
@@ -301,6 +306,22 @@ pub fn origin_of(url: &str) -> Option<String> {
         return None;
     }
     Some(format!("{scheme}://{}", authority.to_ascii_lowercase()))
+}
+
+/// `ADMIN_EMAILS`: comma-separated, trimmed and lower-cased; each must be an address.
+fn admin_emails(var: &impl Fn(&str) -> Option<String>) -> Result<Vec<String>, ConfigError> {
+    let emails: Vec<String> = var("ADMIN_EMAILS")
+        .map(|list| {
+            list.split(',')
+                .map(|email| email.trim().to_lowercase())
+                .filter(|email| !email.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(bad) = emails.iter().find(|email| !email.contains('@')) {
+        return Err(ConfigError::new("ADMIN_EMAILS", format!("`{bad}` is not an email address")));
+    }
+    Ok(emails)
 }
 
 /// `PUBLIC_URL` (without a trailing slash) and `TRUSTED_ORIGINS`.
@@ -434,8 +455,11 @@ mod tests {
             ("PUBLIC_URL", "https://App.example.com/"),
             ("TRUSTED_ORIGINS", "https://admin.example.com, http://localhost:3000/path"),
             ("REQUIRE_EMAIL_VERIFICATION", "false"),
+            ("ADMIN_EMAILS", " Root@Example.com ,ops@example.com,"),
         ])
         .expect("valid");
+        assert_eq!(config.admin_emails, ["root@example.com", "ops@example.com"]);
+        assert_eq!(load(&[("ADMIN_EMAILS", "nobody")]).expect_err("bad").variable, "ADMIN_EMAILS");
         assert_eq!(config.public_url.as_deref(), Some("https://App.example.com"));
         assert!(config.is_https());
         assert_eq!(config.trusted_origins, ["https://admin.example.com", "http://localhost:3000"]);

@@ -109,6 +109,7 @@ pub fn test_config(
         log_format: LogFormat::Pretty,
         public_url: None,
         trusted_origins: Vec::new(),
+        admin_emails: Vec::new(),
         smtp_url: None,
         mail_from: defaults.mail_from,
         require_email_verification: defaults.require_email_verification,

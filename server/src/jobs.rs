@@ -10,6 +10,8 @@ const PERIOD: Duration = Duration::from_secs(60 * 60);
 /// How long one instance keeps the job to itself.
 const LEASE: Duration = Duration::from_secs(50 * 60);
 const JOB: &str = "auth-purge";
+/// How long an expired invitation stays listed before the purge deletes it.
+const INVITATION_RETENTION: chrono::TimeDelta = chrono::TimeDelta::days(30);
 
 /// Starts the maintenance loop in the background.
 pub fn spawn(platform: Platform) -> tokio::task::JoinHandle<()> {
@@ -24,7 +26,8 @@ pub fn spawn(platform: Platform) -> tokio::task::JoinHandle<()> {
     })
 }
 
-/// One round: if this instance gets the lease, deletes expired sessions and one-time tokens.
+/// One round: if this instance gets the lease, deletes expired sessions, one-time tokens and
+/// long-expired invitations.
 pub async fn run_once(platform: &Platform, holder: &str) -> bool {
     match lease::try_acquire(&platform.db, JOB, holder, LEASE).await {
         Ok(true) => {}
@@ -34,9 +37,16 @@ pub async fn run_once(platform: &Platform, holder: &str) -> bool {
             return false;
         }
     }
-    match app::auth::server::store::purge_expired(&platform.db).await {
-        Ok((sessions, tokens)) => {
-            tracing::info!(job = JOB, sessions, tokens, "expired sessions and tokens purged");
+    let purged = async {
+        let (sessions, tokens) = app::auth::server::store::purge_expired(&platform.db).await?;
+        // Expired invitations stay listed (to be resent) for a while before they go.
+        let cutoff = platform::clock::now_utc() - INVITATION_RETENTION;
+        let invitations = app::invitations::store::purge_expired(&platform.db, cutoff).await?;
+        Ok::<_, platform::DbError>((sessions, tokens, invitations))
+    };
+    match purged.await {
+        Ok((sessions, tokens, invitations)) => {
+            tracing::info!(job = JOB, sessions, tokens, invitations, "expired records purged");
             true
         }
         Err(error) => {

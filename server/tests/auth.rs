@@ -6,16 +6,13 @@ mod common;
 
 use axum::http::{StatusCode, header};
 use common::{
-    TestApp, assert_error, block_on, encode, form_request, session_cookie, without_request_id,
+    TestApp, assert_error, block_on, encode, form_request, session_cookie, token_of,
+    without_request_id,
 };
 use diesel::ExpressionMethods;
 use platform::db::schema::{auth_tokens, sessions, users};
 
 const PASSWORD: &str = "correct horse battery";
-
-fn token_of(link: &str) -> String {
-    link.split("token=").nth(1).expect("a token").split('&').next().unwrap_or_default().to_owned()
-}
 
 async fn count(app: &TestApp, table: &str) -> i64 {
     use diesel::QueryDsl;

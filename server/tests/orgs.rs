@@ -6,7 +6,6 @@ mod common;
 
 use axum::http::StatusCode;
 use common::{TestApp, TestResponse, assert_error, block_on, encode};
-use platform::db::schema::memberships;
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -19,7 +18,7 @@ async fn orgs(app: &TestApp, cookie: &str) -> serde_json::Value {
 }
 
 async fn user_id(app: &TestApp, cookie: &str) -> String {
-    app.get_as("/api/auth/me", Some(cookie)).await.json()["id"].as_str().expect("id").to_owned()
+    app.user_id(cookie).await
 }
 
 async fn members_of(app: &TestApp, org: &str, cookie: &str) -> TestResponse {
@@ -41,27 +40,8 @@ async fn set_role(
     .await
 }
 
-/// Adds `user` to `org` with `role` (invitations come later; the table is the truth).
 async fn add_member(app: &TestApp, org: &str, user: &str, role: &str) {
-    use diesel::ExpressionMethods as _;
-    let db = &app.state.platform.db;
-    let now = platform::clock::now_utc();
-    let added: Result<(), platform::DbError> = async {
-        platform::with_conn!(db, conn => {
-            diesel::insert_into(memberships::table)
-                .values((
-                    memberships::organization_id.eq(org),
-                    memberships::user_id.eq(user),
-                    memberships::role.eq(role),
-                    memberships::created_at.eq(now),
-                ))
-                .execute(conn)
-                .await?;
-        });
-        Ok(())
-    }
-    .await;
-    added.expect("membership");
+    app.add_member(org, user, role).await;
 }
 
 #[test]

@@ -17,9 +17,7 @@ use super::{
 use crate::{
     auth::{
         api::SignOut,
-        model::{
-            EMAIL_MAX_CHARS, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, SessionUser, percent_encode,
-        },
+        model::{EMAIL_MAX_CHARS, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, percent_encode},
         view::{TokenFields, continue_after, refresh_user_on_success, use_current_user},
     },
     forms::{Field, FormAlert, Submit, form_error, query_param},
@@ -37,11 +35,11 @@ pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
         if signed_in.get() {
             children().into_any()
         } else {
-            let here = if location.search.get().is_empty() {
-                location.pathname.get()
-            } else {
-                format!("{}?{}", location.pathname.get(), location.search.get())
-            };
+            // Untracked: the redirect itself changes the location, and reacting to that would
+            // redirect again from the sign-in page before this page is gone.
+            let (path, search) =
+                (location.pathname.get_untracked(), location.search.get_untracked());
+            let here = if search.is_empty() { path } else { format!("{path}?{search}") };
             view! { <Redirect path=format!("/sign-in?next={}", percent_encode(&here)) /> }
                 .into_any()
         }
@@ -106,13 +104,7 @@ fn ProfileForm() -> impl IntoView {
             i18n.locale.set(locale);
         }
     });
-    let user = current.get_untracked().unwrap_or_else(|| SessionUser {
-        id: String::new(),
-        email: String::new(),
-        name: String::new(),
-        locale: String::new(),
-        email_verified: false,
-    });
+    let user = current.get_untracked().unwrap_or_default();
     let saved = move || matches!(action.value().get(), Some(Ok(_)));
     view! {
         <section class="settings" aria-labelledby="profile-title">

@@ -16,7 +16,7 @@ pub const EMAIL_MAX_CHARS: usize = 254;
 pub const NAME_MAX_CHARS: usize = 100;
 
 /// The signed-in user, as the browser sees it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionUser {
     /// User id.
     pub id: String,
@@ -28,6 +28,12 @@ pub struct SessionUser {
     pub locale: String,
     /// Whether the email address has been confirmed.
     pub email_verified: bool,
+    /// A platform administrator (`ADMIN_EMAILS`, confirmed address, not impersonating).
+    #[serde(default)]
+    pub is_admin: bool,
+    /// The address of the administrator acting as this user, during impersonation.
+    #[serde(default)]
+    pub impersonated_by: Option<String>,
 }
 
 /// Trims and lower-cases an email address: the one form stored and compared.
@@ -84,7 +90,7 @@ pub fn percent_encode(value: &str) -> String {
         .collect()
 }
 
-fn token_rule(value: &str) -> garde::Result {
+pub(crate) fn token_rule(value: &str) -> garde::Result {
     if value.trim().is_empty() {
         Err(rule_error(ErrorCode::ValRequiredField))
     } else if value.len() > 128 {

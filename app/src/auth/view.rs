@@ -154,7 +154,7 @@ fn SignInMethods(current: &'static str) -> impl IntoView {
 pub fn SignUpPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<SignUp>::new();
-    continue_after(action, "/");
+    continue_after(action, "/orgs");
     let error = form_error(action);
     view! {
         <section class="auth-card" aria-labelledby="sign-up-title">
@@ -162,7 +162,7 @@ pub fn SignUpPage() -> impl IntoView {
             <ActionForm action attr:novalidate=true>
                 <FormAlert error />
                 <Field name="name" label="field-name" error autocomplete="name" maxlength=100 />
-                <Field name="email" label="field-email" error kind="email" autocomplete="email" maxlength=254 />
+                <Field name="email" label="field-email" error kind="email" autocomplete="email" maxlength=254 value=query_param("email").get_untracked().unwrap_or_default() />
                 <Field
                     name="password"
                     label="field-password"
@@ -189,7 +189,7 @@ pub fn SignUpPage() -> impl IntoView {
 pub fn SignInPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<SignIn>::new();
-    continue_after(action, "/");
+    continue_after(action, "/orgs");
     let error = form_error(action);
     view! {
         <section class="auth-card" aria-labelledby="sign-in-title">
@@ -197,7 +197,7 @@ pub fn SignInPage() -> impl IntoView {
             <SignInMethods current="/sign-in" />
             <ActionForm action attr:novalidate=true>
                 <FormAlert error />
-                <Field name="email" label="field-email" error kind="email" autocomplete="email" maxlength=254 />
+                <Field name="email" label="field-email" error kind="email" autocomplete="email" maxlength=254 value=query_param("email").get_untracked().unwrap_or_default() />
                 <Field
                     name="password"
                     label="field-password"
@@ -233,7 +233,7 @@ pub fn MagicLinkRequestPage() -> impl IntoView {
             <p>{move || i18n.t("magic-link-intro")}</p>
             <ActionForm action attr:novalidate=true>
                 <FormAlert error />
-                <Field name="email" label="field-email" error kind="email" autocomplete="email" maxlength=254 />
+                <Field name="email" label="field-email" error kind="email" autocomplete="email" maxlength=254 value=query_param("email").get_untracked().unwrap_or_default() />
                 <ReturnTo />
                 <Submit label="magic-link-submit" pending=action.pending() />
             </ActionForm>
@@ -248,7 +248,7 @@ pub fn CodeSignInPage() -> impl IntoView {
     let request = ServerAction::<RequestCode>::new();
     let request_error = form_error(request);
     let submit = ServerAction::<CodeSignIn>::new();
-    continue_after(submit, "/");
+    continue_after(submit, "/orgs");
     let submit_error = form_error(submit);
     let sent = query_param("sent");
     let email = query_param("email");
@@ -343,7 +343,7 @@ pub fn VerifyEmailPage() -> impl IntoView {
 pub fn MagicLinkPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<MagicLinkSignIn>::new();
-    continue_after(action, "/");
+    continue_after(action, "/orgs");
     let error = form_error(action);
     view! {
         <section class="auth-card" aria-labelledby="magic-link-title">
@@ -373,7 +373,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             <p>{move || i18n.t("forgot-intro")}</p>
             <ActionForm action attr:novalidate=true>
                 <FormAlert error />
-                <Field name="email" label="field-email" error kind="email" autocomplete="email" maxlength=254 />
+                <Field name="email" label="field-email" error kind="email" autocomplete="email" maxlength=254 value=query_param("email").get_untracked().unwrap_or_default() />
                 <Submit label="forgot-submit" pending=action.pending() />
             </ActionForm>
             <p class="auth-alt">
@@ -388,7 +388,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 pub fn ResetPasswordPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<ResetPassword>::new();
-    continue_after(action, "/");
+    continue_after(action, "/orgs");
     let error = form_error(action);
     let token = query_param("token");
     view! {

@@ -9,7 +9,7 @@ use leptos::{
 
 use super::model::{
     AuditInput, AuditPage, ChangeRoleInput, CreateOrgInput, MemberInfo, MemberInput, OrgInput,
-    OrgSummary, UpdateOrgInput,
+    OrgSummary, SlugInput, UpdateOrgInput,
 };
 use crate::error::AppError;
 
@@ -17,6 +17,14 @@ use crate::error::AppError;
 #[server(prefix = "/api", endpoint = "orgs", input = GetUrl)]
 pub async fn list_orgs() -> Result<Vec<OrgSummary>, AppError> {
     super::service::list().await
+}
+
+/// `GET /api/orgs/by-slug?slug=…` — the caller's organization with this slug and the caller's
+/// role: how a page at `/o/{slug}` learns which organization it shows. Errors: `BIZ_NOT_FOUND`
+/// (no such organization, or not a member).
+#[server(prefix = "/api", endpoint = "orgs/by-slug", input = GetUrl)]
+pub async fn org_by_slug(#[server(flatten)] input: SlugInput) -> Result<OrgSummary, AppError> {
+    super::service::by_slug(input).await
 }
 
 /// `POST /api/orgs/create` — `name`, optional `slug` (made from the name when empty). The

@@ -132,6 +132,14 @@ pub struct UpdateOrgInput {
     pub slug: String,
 }
 
+/// Input of `GET /api/orgs/by-slug`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+pub struct SlugInput {
+    /// The organization's slug.
+    #[garde(length(min = 1, max = SLUG_MAX))]
+    pub slug: String,
+}
+
 /// Input naming one organization.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
 pub struct OrgInput {
@@ -211,6 +219,26 @@ pub struct ChangeRoleInput {
     /// The new role: `owner`, `admin`, `member` or `viewer`.
     #[garde(length(max = 16), custom(|v: &String, (): &()| role_rule(v)))]
     pub role: String,
+}
+
+/// Every action the audit log records (`AuditEvent::action`).
+pub const AUDIT_ACTIONS: [&str; 11] = [
+    "organization.created",
+    "organization.updated",
+    "organization.deleted",
+    "member.invited",
+    "member.joined",
+    "member.removed",
+    "member.role_changed",
+    "member.left",
+    "ownership.transferred",
+    "invitation.cancelled",
+    "invitation.declined",
+];
+
+/// The translation key of an audit action's label.
+pub fn audit_action_key(action: &str) -> String {
+    format!("audit-{}", action.replace(['.', '_'], "-"))
 }
 
 /// One entry of an organization's audit log.

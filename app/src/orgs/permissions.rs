@@ -135,6 +135,11 @@ impl Permission {
         Self::AuditRead,
     ];
 
+    /// The translation key of what the permission allows.
+    pub fn label_key(self) -> String {
+        format!("permission-{}", self.as_str().replace(':', "-"))
+    }
+
     /// The name errors report in `details.permission`, e.g. `organization:update`.
     pub fn as_str(self) -> &'static str {
         match self {

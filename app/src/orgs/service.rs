@@ -7,7 +7,7 @@ use super::{
     context::OrgContext,
     model::{
         AuditEvent, AuditInput, AuditPage, ChangeRoleInput, CreateOrgInput, MemberInfo,
-        MemberInput, OrgInput, OrgSummary, UpdateOrgInput, check_slug, slugify,
+        MemberInput, OrgInput, OrgSummary, SlugInput, UpdateOrgInput, check_slug, slugify,
     },
     permissions::{Permission, Role},
     store::{self, AuditEntry, ChangeRefused, MembershipChange},
@@ -41,6 +41,18 @@ pub async fn list() -> Result<Vec<OrgSummary>, AppError> {
             Ok(OrgSummary { id: org.id, name: org.name, slug: org.slug, role })
         })
         .collect()
+}
+
+/// The caller's organization with this slug (404 when there is none or they are not a member).
+pub async fn by_slug(input: SlugInput) -> Result<OrgSummary, AppError> {
+    let auth = AuthContext::require()?;
+    validate(&input)?;
+    let platform = AppState::platform()?;
+    let org_id = store::org_id_by_slug(&platform.db, input.slug.trim())
+        .await?
+        .ok_or_else(|| AppError::not_found("organization"))?;
+    let org = OrgContext::require(&platform, &auth, &org_id).await?;
+    Ok(OrgSummary { id: org.organization_id, name: org.name, slug: org.slug, role: org.role })
 }
 
 /// A free slug made from `name`: its slugified form, else `org`, with `-2`, `-3`… when taken.
@@ -78,7 +90,7 @@ pub async fn create(mut input: CreateOrgInput) -> Result<OrgSummary, AppError> {
         .await
         .map_err(map_unique)?;
     tracing::info!(org_id = %id, user_id = %auth.user.id, "organization created");
-    redirect_after(None, "/orgs");
+    redirect_after(None, &format!("/o/{slug}"));
     Ok(OrgSummary { id, name: input.name, slug, role: Role::Owner })
 }
 
@@ -102,6 +114,7 @@ pub async fn update(mut input: UpdateOrgInput) -> Result<OrgSummary, AppError> {
         .await
         .map_err(map_unique)?;
     tracing::info!(org_id = %org.organization_id, user_id = %auth.user.id, "organization updated");
+    redirect_after(None, &format!("/o/{}/settings", input.slug));
     Ok(OrgSummary { id: org.organization_id, name: input.name, slug: input.slug, role: org.role })
 }
 
@@ -129,6 +142,16 @@ async fn ensure_no_paid_subscription(
     _org: &OrgContext,
 ) -> Result<(), AppError> {
     Ok(())
+}
+
+/// The most people an organization may have (members plus open invitations), or `None` for no
+/// limit. Plans are not part of the schema yet, so there is none; the billing module fills this
+/// in from the organization's plan, and invitations already check it.
+pub(crate) async fn member_limit(
+    _platform: &Platform,
+    _org: &OrgContext,
+) -> Result<Option<i64>, AppError> {
+    Ok(None)
 }
 
 fn refused(error: ChangeRefused) -> AppError {

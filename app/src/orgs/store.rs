@@ -85,7 +85,8 @@ impl AuditEntry {
 /// Writes `$entry` for organization `$org_id` on `$conn` (inside the caller's transaction).
 macro_rules! audit {
     ($conn:expr, $org_id:expr, $entry:expr) => {{
-        let entry: &AuditEntry = $entry;
+        use platform::db::schema::audit_log;
+        let entry: &$crate::orgs::store::AuditEntry = $entry;
         diesel::insert_into(audit_log::table)
             .values((
                 audit_log::id.eq(platform::clock::new_id()),
@@ -94,12 +95,13 @@ macro_rules! audit {
                 audit_log::action.eq(entry.action),
                 audit_log::target_user_id.eq(entry.target.as_deref()),
                 audit_log::details.eq(entry.details.to_string()),
-                audit_log::created_at.eq(now_utc()),
+                audit_log::created_at.eq(platform::clock::now_utc()),
             ))
             .execute($conn)
             .await
     }};
 }
+pub(crate) use audit;
 
 /// The organizations `user_id` belongs to, with the role in each, by name.
 pub async fn organizations_of(db: &Db, user_id: &str) -> Result<Vec<(OrgRow, String)>, DbError> {
@@ -126,6 +128,18 @@ pub async fn membership(
             .filter(organizations::id.eq(org_id))
             .filter(memberships::user_id.eq(user_id))
             .select((OrgRow::as_select(), memberships::role))
+            .first(conn)
+            .await
+            .optional()?
+    }))
+}
+
+/// The id of the organization with `slug`.
+pub async fn org_id_by_slug(db: &Db, slug: &str) -> Result<Option<String>, DbError> {
+    Ok(platform::with_conn!(db, conn => {
+        organizations::table
+            .filter(organizations::slug.eq(slug))
+            .select(organizations::id)
             .first(conn)
             .await
             .optional()?
@@ -301,13 +315,15 @@ impl From<diesel::result::Error> for ChangeRefused {
 /// Takes the write lock of an organization's row without changing it (a no-op `UPDATE`), so
 /// concurrent changes to its memberships run one after the other.
 macro_rules! lock_org {
-    ($conn:expr, $org_id:expr) => {
+    ($conn:expr, $org_id:expr) => {{
+        use platform::db::schema::organizations;
         diesel::update(organizations::table.find($org_id))
             .set(organizations::updated_at.eq(organizations::updated_at))
             .execute($conn)
             .await
-    };
+    }};
 }
+pub(crate) use lock_org;
 
 /// Changes (or ends) `user_id`'s membership of `org_id`, unless that would leave the
 /// organization without an owner. The organization's row is locked first inside the

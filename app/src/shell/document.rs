@@ -4,13 +4,14 @@ use leptos::prelude::*;
 use leptos_meta::{Html, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
     SsrMode,
-    components::{Route, Router, Routes},
+    components::{ParentRoute, Route, Router, Routes},
     path,
 };
 
 use super::{ErrorView, NotFound, header::Header};
 use crate::{
     account::view::{ConfirmEmailPage, ProfilePage, SecurityPage},
+    admin::view::{AdminOrgsPage, AdminUsersPage, ImpersonationBanner},
     auth::view::{
         CheckEmailPage, CodeSignInPage, ForgotPasswordPage, MagicLinkPage, MagicLinkRequestPage,
         ResetPasswordPage, SignInPage, SignUpPage, VerifyBanner, VerifyEmailPage,
@@ -19,7 +20,8 @@ use crate::{
     error::AppError,
     home::HomePage,
     i18n::{I18n, Locale},
-    orgs::view::OrgsPage,
+    invitations::view::AcceptInvitationPage,
+    orgs::view::{AuditPage, OrgLayout, OrgOverview, OrgSettingsPage, OrgsPage, TeamPage},
     preferences::{Theme, view::ThemeContext},
 };
 
@@ -73,6 +75,7 @@ pub fn App() -> impl IntoView {
                 {move || i18n.t("skip-to-content")}
             </a>
             <Header />
+            <ImpersonationBanner />
             <VerifyBanner />
             <main id="main" tabindex="-1">
                 <ErrorBoundary fallback=|errors| {
@@ -101,6 +104,16 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("account/security") view=SecurityPage ssr=SsrMode::Async />
                         <Route path=path!("confirm-email") view=ConfirmEmailPage />
                         <Route path=path!("orgs") view=OrgsPage ssr=SsrMode::Async />
+                        <Route path=path!("admin") view=AdminUsersPage ssr=SsrMode::Async />
+                        <Route path=path!("admin/orgs") view=AdminOrgsPage ssr=SsrMode::Async />
+                        <Route path=path!("invitations/accept") view=AcceptInvitationPage ssr=SsrMode::Async />
+                        // The organization is part of the URL, so each tab can work in another.
+                        <ParentRoute path=path!("o/:slug") view=OrgLayout ssr=SsrMode::Async>
+                            <Route path=path!("") view=OrgOverview ssr=SsrMode::Async />
+                            <Route path=path!("team") view=TeamPage ssr=SsrMode::Async />
+                            <Route path=path!("settings") view=OrgSettingsPage ssr=SsrMode::Async />
+                            <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async />
+                        </ParentRoute>
                     </Routes>
                 </ErrorBoundary>
             </main>

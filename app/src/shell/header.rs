@@ -6,6 +6,7 @@ use leptos_router::components::A;
 use crate::{
     auth::view::{AccountMenu, use_current_user},
     i18n::use_i18n,
+    orgs::view::OrgSwitcher,
     preferences::view::{LanguagePicker, ThemePicker},
 };
 
@@ -29,8 +30,14 @@ pub fn Header() -> impl IntoView {
                             <A href="/orgs">{move || i18n.t("nav-orgs")}</A>
                         </li>
                     </Show>
+                    <Show when=move || current.get().is_some_and(|user| user.is_admin)>
+                        <li>
+                            <A href="/admin">{move || i18n.t("nav-admin")}</A>
+                        </li>
+                    </Show>
                 </ul>
             </nav>
+            <OrgSwitcher />
             <div class="preferences">
                 <LanguagePicker />
                 <ThemePicker />

@@ -21,6 +21,9 @@ diesel::table! {
         locale -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        banned_at -> Nullable<Timestamp>,
+        ban_reason -> Nullable<Text>,
+        banned_until -> Nullable<Timestamp>,
     }
 }
 
@@ -35,6 +38,7 @@ diesel::table! {
         created_at -> Timestamp,
         last_seen_at -> Timestamp,
         expires_at -> Timestamp,
+        impersonator_id -> Nullable<Text>,
     }
 }
 
@@ -87,15 +91,44 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Open invitations to join an organization; the mailed token is stored hashed.
+    invitations (id) {
+        id -> Text,
+        organization_id -> Text,
+        email -> Text,
+        role -> Text,
+        token_hash -> Text,
+        invited_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// What platform administrators did (bans, session revocations, impersonation).
+    admin_audit_log (id) {
+        id -> Text,
+        actor_user_id -> Nullable<Text>,
+        action -> Text,
+        target_user_id -> Nullable<Text>,
+        details -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(auth_tokens -> users (user_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> organizations (organization_id));
+diesel::joinable!(invitations -> organizations (organization_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
     auth_tokens,
     organizations,
     memberships,
-    audit_log
+    audit_log,
+    invitations,
+    admin_audit_log
 );

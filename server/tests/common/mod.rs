@@ -262,6 +262,52 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// The id of the user signed in with `cookie`.
+    pub async fn user_id(&self, cookie: &str) -> String {
+        let me = self.get_as("/api/auth/me", Some(cookie)).await.json();
+        me["id"].as_str().expect("a signed-in user").to_owned()
+    }
+
+    /// Confirms `email` by following the verification link mailed at sign-up.
+    pub async fn verify(&self, email: &str) {
+        let mail = self.wait_for_mail(email, 1).await;
+        let token = token_of(&mail.link("/verify-email").expect("a verification link"));
+        let response = self.call("/api/auth/verify-email", &format!("token={token}"), None).await;
+        assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    }
+
+    /// Makes `user` a member of `org` with `role`, straight in the table (for arranging tests
+    /// of what members may do).
+    pub async fn add_member(&self, org: &str, user: &str, role: &str) {
+        use diesel::ExpressionMethods as _;
+        use platform::db::schema::memberships;
+        let db = &self.state.platform.db;
+        let now = platform::clock::now_utc();
+        let added: Result<(), platform::DbError> = async {
+            platform::with_conn!(db, conn => {
+                diesel::insert_into(memberships::table)
+                    .values((
+                        memberships::organization_id.eq(org),
+                        memberships::user_id.eq(user),
+                        memberships::role.eq(role),
+                        memberships::created_at.eq(now),
+                    ))
+                    .execute(conn)
+                    .await?;
+            });
+            Ok(())
+        }
+        .await;
+        added.expect("membership");
+    }
+}
+
+/// The `token` parameter of a mailed link.
+pub fn token_of(link: &str) -> String {
+    link.split("token=").nth(1).expect("a token").split('&').next().unwrap_or_default().to_owned()
+}
+
 /// Percent-encodes a form value.
 pub fn encode(value: &str) -> String {
     value

@@ -23,6 +23,8 @@ pub struct AuthContext {
     pub user: SessionUser,
     /// The id (not the token) of the caller's session.
     pub session_id: String,
+    /// The administrator acting as the user, during impersonation.
+    pub impersonator_id: Option<String>,
 }
 
 impl AuthContext {
@@ -35,7 +37,11 @@ impl AuthContext {
     pub fn current() -> Option<Self> {
         let parts = use_context::<http::request::Parts>()?;
         let session = parts.extensions.get::<RequestAuth>()?.0.clone()?;
-        Some(Self { user: session.user.clone(), session_id: session.session_id.clone() })
+        Some(Self {
+            user: session.user.clone(),
+            session_id: session.session_id.clone(),
+            impersonator_id: session.impersonator_id.clone(),
+        })
     }
 }
 

@@ -48,14 +48,26 @@ pub fn compose(
     name: &str,
     payload: &Payload,
 ) -> OutgoingMail {
-    let key = kind.key();
     let code = match payload {
         Payload::Code(code) => code.as_str(),
         Payload::Link(_) => "",
     };
-    let subject = t_args(locale, &format!("mail-{key}-subject"), &[("code", code.into())]);
+    compose_message(kind.key(), locale, to, name, payload, &[("code", code.into())])
+}
+
+/// Builds a message from the translations `mail-{key}-subject`, `-body` and `-action`, which
+/// receive `args`.
+pub(crate) fn compose_message(
+    key: &str,
+    locale: Locale,
+    to: &str,
+    name: &str,
+    payload: &Payload,
+    args: &[(&str, fluent_bundle::FluentValue<'_>)],
+) -> OutgoingMail {
+    let subject = t_args(locale, &format!("mail-{key}-subject"), args);
     let greeting = t_args(locale, "mail-greeting", &[("name", name.into())]);
-    let body = t(locale, &format!("mail-{key}-body"));
+    let body = t_args(locale, &format!("mail-{key}-body"), args);
     let ignore = t(locale, "mail-ignore");
     let signature = t(locale, "mail-signature");
     let (text_action, html_action, link) = match payload {

@@ -141,7 +141,7 @@ pub(crate) fn notify(platform: &Platform, user: &UserRow, address: &str, notice:
 
 /// Sends a mail in the background: the response never waits on (or reveals anything through)
 /// the mail transport.
-fn send_in_background(platform: &Platform, mail: platform::mail::OutgoingMail) {
+pub(crate) fn send_in_background(platform: &Platform, mail: platform::mail::OutgoingMail) {
     let mailer = platform.mailer.clone();
     tokio::spawn(
         async move {
@@ -163,6 +163,16 @@ pub(crate) struct MailContext {
 impl MailContext {
     pub(crate) fn of_request() -> Result<Self, AppError> {
         Ok(Self { base_url: public_url()?, fallback_locale: request_locale() })
+    }
+
+    /// The absolute URL of `path_and_query` on this app.
+    pub(crate) fn link(&self, path_and_query: &str) -> String {
+        format!("{}{path_and_query}", self.base_url)
+    }
+
+    /// The language of a message to someone who prefers `locale` (if known).
+    pub(crate) fn locale_for(&self, locale: Option<&str>) -> Locale {
+        locale.and_then(|l| l.parse().ok()).unwrap_or(self.fallback_locale)
     }
 }
 
@@ -191,8 +201,18 @@ pub(crate) async fn send_token_mail(
     Ok(())
 }
 
-/// Starts a session for `user` and makes their language this browser's.
+/// The answer to a banned account that proved who it is.
+pub(crate) fn banned() -> AppError {
+    AppError::new(ErrorCode::AuthForbidden).with_detail("reason", "banned")
+}
+
+/// Starts a session for `user` (refused while a ban is in force) and makes their language this
+/// browser's. Every way of signing in ends here.
 pub(crate) async fn sign_in_as(platform: &Platform, user: &UserRow) -> Result<(), AppError> {
+    if user.is_banned(platform::clock::now_utc()) {
+        tracing::info!(user_id = %user.id, "sign-in of a banned account refused");
+        return Err(banned());
+    }
     session::start(platform, &user.id).await?;
     if user.locale.parse::<Locale>().is_ok() {
         crate::request::set_preference_cookie(
@@ -255,12 +275,15 @@ pub async fn sign_up(mut input: SignUpInput) -> Result<SessionUser, AppError> {
         locale: locale.as_str().to_owned(),
         created_at: now,
         updated_at: now,
+        banned_at: None,
+        ban_reason: None,
+        banned_until: None,
     };
     sign_in_as(&platform, &user).await?;
     let context = MailContext::of_request()?;
     send_token_mail(&platform, &context, &user, &user.email, TokenMail::VERIFY, None).await?;
     tracing::info!(user_id = %user.id, "account created");
-    redirect_after(input.return_to.as_deref(), "/");
+    redirect_after(input.return_to.as_deref(), "/orgs");
     Ok(user.to_session_user())
 }
 
@@ -299,7 +322,7 @@ pub async fn sign_in(mut input: SignInInput) -> Result<SessionUser, AppError> {
     }
     sign_in_as(&platform, &user).await?;
     tracing::info!(user_id = %user.id, "signed in");
-    redirect_after(input.return_to.as_deref(), "/");
+    redirect_after(input.return_to.as_deref(), "/orgs");
     Ok(user.to_session_user())
 }
 
@@ -408,7 +431,7 @@ pub async fn reset_password(input: ResetPasswordInput) -> Result<(), AppError> {
     sign_in_as(&platform, &user).await?;
     notify(&platform, &user, &user.email, &Notice::PasswordChanged);
     tracing::info!(%user_id, "password reset");
-    redirect_after(None, "/");
+    redirect_after(None, "/orgs");
     Ok(())
 }
 
@@ -431,7 +454,7 @@ pub async fn magic_link_sign_in(input: TokenInput) -> Result<SessionUser, AppErr
     let user = store::user_by_id(&platform.db, &user_id).await?.ok_or_else(token_invalid)?;
     sign_in_as(&platform, &user).await?;
     tracing::info!(%user_id, "signed in with a magic link");
-    redirect_after(input.return_to.as_deref(), "/");
+    redirect_after(input.return_to.as_deref(), "/orgs");
     Ok(user.to_session_user())
 }
 
@@ -473,7 +496,7 @@ pub async fn code_sign_in(mut input: CodeSignInInput) -> Result<SessionUser, App
     store::mark_email_verified(&platform.db, &user.id, &user.email).await?;
     sign_in_as(&platform, &user).await?;
     tracing::info!(user_id = %user.id, "signed in with a code");
-    redirect_after(input.return_to.as_deref(), "/");
+    redirect_after(input.return_to.as_deref(), "/orgs");
     let user = store::user_by_id(&platform.db, &user.id).await?.ok_or_else(invalid)?;
     Ok(user.to_session_user())
 }

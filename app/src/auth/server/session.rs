@@ -42,6 +42,10 @@ pub struct CurrentSession {
     pub last_seen_at: NaiveDateTime,
     /// When it ends unless used.
     pub expires_at: NaiveDateTime,
+    /// The administrator acting as the user, for an impersonation session (which never
+    /// slides past its hour).
+    #[serde(default)]
+    pub impersonator_id: Option<String>,
 }
 
 /// The outcome of resolving a cookie.
@@ -87,11 +91,25 @@ pub async fn resolve(
             let Some((row, user)) = store::session_by_hash(&platform.db, &hash).await? else {
                 return Ok(None);
             };
+            // Bans end every session when they are set; this covers a ban that lapses into
+            // force or a session written meanwhile.
+            if user.is_banned(now) {
+                return Ok(None);
+            }
+            let mut session_user = user.to_session_user();
+            if let Some(admin_id) = &row.impersonator_id {
+                let admin = store::user_by_id(&platform.db, admin_id).await?;
+                session_user.impersonated_by = Some(admin.map_or_else(String::new, |a| a.email));
+            } else {
+                session_user.is_admin = session_user.email_verified
+                    && platform.config.admin_emails.contains(&session_user.email);
+            }
             let session = CurrentSession {
                 session_id: row.id,
-                user: user.to_session_user(),
+                user: session_user,
                 last_seen_at: row.last_seen_at,
                 expires_at: row.expires_at,
+                impersonator_id: row.impersonator_id,
             };
             cache_put(platform, &key, &session).await;
             session
@@ -101,7 +119,7 @@ pub async fn resolve(
         return Ok(None);
     }
     let due = chrono::Duration::from_std(REFRESH_INTERVAL).unwrap_or(chrono::Duration::MAX);
-    let refreshed = now - session.last_seen_at >= due;
+    let refreshed = session.impersonator_id.is_none() && now - session.last_seen_at >= due;
     if refreshed {
         session.last_seen_at = now;
         session.expires_at = now + ttl();
@@ -130,6 +148,19 @@ pub async fn evict(platform: &Platform, token_hashes: &[String]) {
 /// Starts a session for `user_id` and sets its cookie on the response. Any session the request
 /// came with is ended first: a sign-in always gets a new token (no session fixation).
 pub async fn start(platform: &Platform, user_id: &str) -> Result<String, AppError> {
+    start_as(platform, user_id, None).await
+}
+
+/// How long an administrator's impersonation session lasts (it never slides).
+pub const IMPERSONATION_TTL: Duration = Duration::from_secs(60 * 60);
+
+/// [`start`], for an administrator (`impersonator_id`) acting as `user_id` when given: that
+/// session ends after [`IMPERSONATION_TTL`].
+pub async fn start_as(
+    platform: &Platform,
+    user_id: &str,
+    impersonator_id: Option<&str>,
+) -> Result<String, AppError> {
     if let Some(previous) = context::AuthContext::current() {
         end(platform, &previous.user.id, &previous.session_id).await?;
     }
@@ -139,6 +170,7 @@ pub async fn start(platform: &Platform, user_id: &str) -> Result<String, AppErro
     let now = now_utc();
     let ip = context::client_ip().map(|ip| ip.to_string());
     let agent = context::user_agent();
+    let lifetime = if impersonator_id.is_some() { IMPERSONATION_TTL } else { SESSION_TTL };
     store::insert_session(
         &platform.db,
         NewSession {
@@ -149,11 +181,12 @@ pub async fn start(platform: &Platform, user_id: &str) -> Result<String, AppErro
             ip: ip.as_deref(),
             created_at: now,
             last_seen_at: now,
-            expires_at: now + ttl(),
+            expires_at: now + chrono::Duration::from_std(lifetime).unwrap_or(chrono::Duration::MAX),
+            impersonator_id,
         },
     )
     .await?;
-    set_cookie(&cookie_value(&secret, platform.config.is_https(), SESSION_TTL));
+    set_cookie(&cookie_value(&secret, platform.config.is_https(), lifetime));
     Ok(id)
 }
 

@@ -51,6 +51,12 @@ pub struct UserRow {
     pub created_at: NaiveDateTime,
     /// Last changed.
     pub updated_at: NaiveDateTime,
+    /// When a platform administrator banned the account.
+    pub banned_at: Option<NaiveDateTime>,
+    /// Why (shown to administrators).
+    pub ban_reason: Option<String>,
+    /// Until when; `None` until lifted.
+    pub banned_until: Option<NaiveDateTime>,
 }
 
 impl UserRow {
@@ -62,7 +68,14 @@ impl UserRow {
             name: self.name.clone(),
             locale: self.locale.clone(),
             email_verified: self.email_verified_at.is_some(),
+            is_admin: false,
+            impersonated_by: None,
         }
+    }
+
+    /// Whether a ban is in force at `now`.
+    pub fn is_banned(&self, now: NaiveDateTime) -> bool {
+        self.banned_at.is_some() && self.banned_until.is_none_or(|until| until > now)
     }
 }
 
@@ -305,6 +318,8 @@ pub struct SessionRow {
     pub last_seen_at: NaiveDateTime,
     /// Ends unless refreshed.
     pub expires_at: NaiveDateTime,
+    /// The administrator acting as the user through this session, if any.
+    pub impersonator_id: Option<String>,
 }
 
 /// A session to create.
@@ -327,6 +342,8 @@ pub struct NewSession<'a> {
     pub last_seen_at: NaiveDateTime,
     /// Now + lifetime.
     pub expires_at: NaiveDateTime,
+    /// The administrator acting as the user, for an impersonation session.
+    pub impersonator_id: Option<&'a str>,
 }
 
 /// Creates a session.

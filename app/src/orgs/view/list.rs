@@ -1,15 +1,17 @@
-//! `/orgs`: the caller's organizations and a form to create one.
+//! `/orgs`: pick one of the caller's organizations, or create one. A new user without an
+//! organization lands here first (onboarding).
 
 use leptos::{form::ActionForm, prelude::*};
+use leptos_router::{components::A, hooks::use_navigate};
 
-use super::{
-    api::{CreateOrg, list_orgs},
-    model::{ORG_NAME_MAX_CHARS, OrgSummary, SLUG_MAX},
-};
 use crate::{
     account::view::RequireUser,
     forms::{Field, FormAlert, Submit, form_error},
     i18n::use_i18n,
+    orgs::{
+        api::{CreateOrg, list_orgs},
+        model::{ORG_NAME_MAX_CHARS, OrgSummary, SLUG_MAX},
+    },
 };
 
 /// `/orgs`.
@@ -20,6 +22,7 @@ pub fn OrgsPage() -> impl IntoView {
             <Orgs />
         </RequireUser>
     }
+    .into_any()
 }
 
 #[component]
@@ -27,19 +30,35 @@ fn Orgs() -> impl IntoView {
     let i18n = use_i18n();
     let create = ServerAction::<CreateOrg>::new();
     let error = form_error(create);
-    let orgs = Resource::new(move || create.version().get(), |_| list_orgs());
+    let navigate = use_navigate();
+    // A new organization opens at once (the server redirects plain form posts the same way).
+    Effect::new(move |_| {
+        if let Some(Ok(org)) = create.value().get() {
+            navigate(&format!("/o/{}", org.slug), leptos_router::NavigateOptions::default());
+        }
+    });
+    let orgs = Resource::new(|| (), |()| list_orgs());
     view! {
         <section class="settings" aria-labelledby="orgs-title">
-            <h1 id="orgs-title">{move || i18n.t("orgs-title")}</h1>
             <Suspense fallback=move || view! { <p>{move || i18n.t("status-loading")}</p> }>
                 {move || {
                     orgs.get()
                         .map(|result| match result {
                             Ok(list) if list.is_empty() => {
-                                view! { <p data-testid="orgs-empty">{move || i18n.t("orgs-empty")}</p> }
+                                view! {
+                                    <h1 id="orgs-title">{move || i18n.t("onboarding-title")}</h1>
+                                    <p class="lead" data-testid="orgs-empty">{move || i18n.t("orgs-empty")}</p>
+                                }
                                     .into_any()
                             }
-                            Ok(list) => view! { <OrgList list /> }.into_any(),
+                            Ok(list) => {
+                                view! {
+                                    <h1 id="orgs-title">{move || i18n.t("orgs-title")}</h1>
+                                    <p>{move || i18n.t("orgs-pick")}</p>
+                                    <OrgList list />
+                                }
+                                    .into_any()
+                            }
                             Err(error) => view! { <crate::shell::ErrorView error /> }.into_any(),
                         })
                 }}
@@ -55,6 +74,7 @@ fn Orgs() -> impl IntoView {
             </section>
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -68,7 +88,9 @@ fn OrgList(list: Vec<OrgSummary>) -> impl IntoView {
                     let role = org.role;
                     view! {
                         <li>
-                            <strong>{org.name}</strong>
+                            <A href=format!("/o/{}", org.slug)>
+                                <strong>{org.name}</strong>
+                            </A>
                             " "
                             <code>{org.slug}</code>
                             " · "
@@ -79,4 +101,5 @@ fn OrgList(list: Vec<OrgSummary>) -> impl IntoView {
                 .collect_view()}
         </ul>
     }
+    .into_any()
 }

@@ -1,0 +1,240 @@
+//! Platform administration storage: searches over every account and organization (the one
+//! place that reads across tenants, behind `AdminContext`), bans and the administrators' log.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::{
+    BoolExpressionMethods, EscapeExpressionMethods, ExpressionMethods, QueryDsl, SelectableHelper,
+    TextExpressionMethods, dsl::count_star,
+};
+use platform::{
+    Db, DbError,
+    clock::{new_id, now_utc},
+    db::schema::{admin_audit_log, memberships, organizations, users},
+};
+
+use crate::{auth::server::store::UserRow, orgs::store::OrgRow};
+
+#[diesel::declare_sql_function]
+extern "SQL" {
+    /// SQL `lower(text)`, the same on both backends.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// A `LIKE` pattern matching `query` anywhere, its wildcards escaped (with `\`).
+fn contains_pattern(query: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in query.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// Accounts whose address or name contains `query`, newest first: `limit` of them from
+/// `offset`, and how many match in all.
+pub async fn search_users(
+    db: &Db,
+    query: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<UserRow>, i64), DbError> {
+    let pattern = query.map(contains_pattern);
+    Ok(platform::with_conn!(db, conn => {
+        let filtered = || {
+            let mut q = users::table.into_boxed();
+            if let Some(pattern) = &pattern {
+                q = q.filter(
+                    users::email
+                        .like(pattern.clone())
+                        .escape('\\')
+                        .or(lower(users::name).like(pattern.clone()).escape('\\')),
+                );
+            }
+            q
+        };
+        let total: i64 = filtered().count().get_result(conn).await?;
+        let rows: Vec<UserRow> = filtered()
+            .order((users::created_at.desc(), users::id.desc()))
+            .offset(offset)
+            .limit(limit)
+            .select(UserRow::as_select())
+            .load(conn)
+            .await?;
+        (rows, total)
+    }))
+}
+
+/// How many organizations each of these accounts belongs to (those in none are absent).
+pub async fn organization_counts(
+    db: &Db,
+    user_ids: &[String],
+) -> Result<HashMap<String, i64>, DbError> {
+    let rows: Vec<(String, i64)> = platform::with_conn!(db, conn => {
+        memberships::table
+            .filter(memberships::user_id.eq_any(user_ids))
+            .group_by(memberships::user_id)
+            .select((memberships::user_id, count_star()))
+            .load(conn)
+            .await?
+    });
+    Ok(rows.into_iter().collect())
+}
+
+/// Organizations whose name or slug contains `query`, newest first, with how many match.
+pub async fn search_orgs(
+    db: &Db,
+    query: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<OrgRow>, i64), DbError> {
+    let pattern = query.map(contains_pattern);
+    Ok(platform::with_conn!(db, conn => {
+        let filtered = || {
+            let mut q = organizations::table.into_boxed();
+            if let Some(pattern) = &pattern {
+                q = q.filter(
+                    organizations::slug
+                        .like(pattern.clone())
+                        .escape('\\')
+                        .or(lower(organizations::name).like(pattern.clone()).escape('\\')),
+                );
+            }
+            q
+        };
+        let total: i64 = filtered().count().get_result(conn).await?;
+        let rows: Vec<OrgRow> = filtered()
+            .order((organizations::created_at.desc(), organizations::id.desc()))
+            .offset(offset)
+            .limit(limit)
+            .select(OrgRow::as_select())
+            .load(conn)
+            .await?;
+        (rows, total)
+    }))
+}
+
+/// How many members each of these organizations has.
+pub async fn member_counts(db: &Db, org_ids: &[String]) -> Result<HashMap<String, i64>, DbError> {
+    let rows: Vec<(String, i64)> = platform::with_conn!(db, conn => {
+        memberships::table
+            .filter(memberships::organization_id.eq_any(org_ids))
+            .group_by(memberships::organization_id)
+            .select((memberships::organization_id, count_star()))
+            .load(conn)
+            .await?
+    });
+    Ok(rows.into_iter().collect())
+}
+
+/// An entry of the administrators' log.
+#[derive(Clone, Debug)]
+pub struct AdminEntry<'a> {
+    /// What happened.
+    pub action: &'static str,
+    /// The administrator.
+    pub actor: &'a str,
+    /// The account concerned.
+    pub target: &'a str,
+    /// Particulars.
+    pub details: serde_json::Value,
+}
+
+macro_rules! admin_audit {
+    ($conn:expr, $entry:expr) => {{
+        let entry: &AdminEntry<'_> = $entry;
+        diesel::insert_into(admin_audit_log::table)
+            .values((
+                admin_audit_log::id.eq(new_id()),
+                admin_audit_log::actor_user_id.eq(entry.actor),
+                admin_audit_log::action.eq(entry.action),
+                admin_audit_log::target_user_id.eq(entry.target),
+                admin_audit_log::details.eq(entry.details.to_string()),
+                admin_audit_log::created_at.eq(now_utc()),
+            ))
+            .execute($conn)
+            .await
+    }};
+}
+
+/// Records `entry` on its own.
+pub async fn record(db: &Db, entry: &AdminEntry<'_>) -> Result<(), DbError> {
+    platform::with_conn!(db, conn => {
+        admin_audit!(conn, entry)?;
+    });
+    Ok(())
+}
+
+/// Bans (`until` `None`: until lifted) or, with `reason` `None`, unbans `user_id`, recording
+/// `entry` in the same transaction. Returns whether the account exists.
+pub async fn set_ban(
+    db: &Db,
+    user_id: &str,
+    reason: Option<&str>,
+    until: Option<NaiveDateTime>,
+    entry: &AdminEntry<'_>,
+) -> Result<bool, DbError> {
+    let now = now_utc();
+    let banned_at = reason.map(|_| now);
+    platform::transaction!(db, conn => {
+        let changed = diesel::update(users::table.find(user_id))
+            .set((
+                users::banned_at.eq(banned_at),
+                users::ban_reason.eq(reason),
+                users::banned_until.eq(until),
+                users::updated_at.eq(now),
+            ))
+            .execute(conn)
+            .await?;
+        if changed == 0 {
+            return Ok(false);
+        }
+        admin_audit!(conn, entry)?;
+        Ok(true)
+    })
+}
+
+/// A stored entry of the administrators' log: id, actor, action, target, details, time.
+pub type AdminRow = (String, Option<String>, String, Option<String>, String, NaiveDateTime);
+
+/// The latest `limit` entries of the administrators' log, newest first.
+pub async fn recent_events(db: &Db, limit: i64) -> Result<Vec<AdminRow>, DbError> {
+    Ok(platform::with_conn!(db, conn => {
+        admin_audit_log::table
+            .order(admin_audit_log::id.desc())
+            .limit(limit)
+            .select((
+                admin_audit_log::id,
+                admin_audit_log::actor_user_id,
+                admin_audit_log::action,
+                admin_audit_log::target_user_id,
+                admin_audit_log::details,
+                admin_audit_log::created_at,
+            ))
+            .load(conn)
+            .await?
+    }))
+}
+
+/// Addresses of these accounts, by id.
+pub async fn emails(db: &Db, ids: &[String]) -> Result<HashMap<String, String>, DbError> {
+    let rows: Vec<(String, String)> = platform::with_conn!(db, conn => {
+        users::table.filter(users::id.eq_any(ids)).select((users::id, users::email)).load(conn).await?
+    });
+    Ok(rows.into_iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contains_pattern;
+
+    #[test]
+    fn wildcards_in_searches_are_literal() {
+        assert_eq!(contains_pattern("Ada"), "%ada%");
+        assert_eq!(contains_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+    }
+}

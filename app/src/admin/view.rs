@@ -1,0 +1,429 @@
+//! `/admin` (accounts and the administrators' log) and `/admin/orgs`, plus the banner shown
+//! while an administrator acts as someone else. Every action is a form that works without
+//! JavaScript.
+
+use leptos::{form::ActionForm, prelude::*};
+use leptos_router::components::{A, Form};
+
+use super::{
+    api::{
+        BanUser, ImpersonateUser, RevokeUserSessions, StopImpersonating, UnbanUser, admin_events,
+        admin_orgs, admin_users,
+    },
+    model::{AdminUser, BAN_DAYS, BAN_REASON_MAX_CHARS, SearchInput},
+};
+use crate::{
+    account::view::RequireUser,
+    auth::view::{continue_after, use_current_user},
+    forms::{FormAlert, form_error, query_param},
+    i18n::use_i18n,
+    shell::ErrorView,
+};
+
+/// The search and page of the URL.
+fn search_input() -> Memo<SearchInput> {
+    let q = query_param("q");
+    let page = query_param("page");
+    Memo::new(move |_| SearchInput {
+        q: q.get().filter(|q| !q.trim().is_empty()),
+        page: page.get(),
+    })
+}
+
+/// Renders `children` for administrators only (others see why not).
+#[component]
+fn RequireAdmin(children: ChildrenFn) -> impl IntoView {
+    let i18n = use_i18n();
+    let current = use_current_user();
+    let is_admin = Memo::new(move |_| current.get().is_some_and(|user| user.is_admin));
+    let children = StoredValue::new(children);
+    view! {
+        <RequireUser>
+            {move || {
+                if is_admin.get() {
+                    children.read_value()().into_any()
+                } else {
+                    view! { <p class="notice" role="alert">{move || i18n.t("admin-forbidden")}</p> }
+                        .into_any()
+                }
+            }}
+        </RequireUser>
+    }
+    .into_any()
+}
+
+#[component]
+fn AdminNav(current: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    let item = move |path: &'static str, key: &'static str| {
+        view! {
+            <li>
+                <A href=path attr:aria-current=(current == path).then_some("page")>
+                    {move || i18n.t(key)}
+                </A>
+            </li>
+        }
+    };
+    view! {
+        <h1>{move || i18n.t("admin-title")}</h1>
+        <nav class="tabs" aria-label=move || i18n.t("admin-title")>
+            <ul>
+                {item("/admin", "admin-users")}
+                {item("/admin/orgs", "admin-orgs")}
+            </ul>
+        </nav>
+    }
+    .into_any()
+}
+
+#[component]
+fn SearchForm(action: &'static str, label: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    let q = query_param("q");
+    view! {
+        <Form method="GET" action=action attr:class="inline-form search-form">
+            <label for="admin-search">{move || i18n.t(label)}</label>
+            <input id="admin-search" type="search" name="q" value=move || q.get().unwrap_or_default() maxlength="100" />
+            <button type="submit">{move || i18n.t("admin-search")}</button>
+        </Form>
+    }
+    .into_any()
+}
+
+/// Previous and next page links, keeping the search.
+#[component]
+fn Pager(path: &'static str, page: i64, pages: i64, total: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let q = query_param("q").get_untracked().unwrap_or_default();
+    let link =
+        move |page: i64| format!("{path}?q={}&page={page}", crate::auth::model::percent_encode(&q));
+    view! {
+        <nav class="pager" aria-label=move || i18n.t("admin-pages")>
+            <span>
+                {move || {
+                    i18n.t_args(
+                        "admin-page-of",
+                        &[("page", page.into()), ("pages", pages.into()), ("total", total.into())],
+                    )
+                }}
+            </span>
+            {(page > 1).then(|| view! { <A href=link(page - 1)>{move || i18n.t("admin-previous")}</A> })}
+            {(page < pages).then(|| view! { <A href=link(page + 1) attr:rel="next">{move || i18n.t("admin-next")}</A> })}
+        </nav>
+    }
+    .into_any()
+}
+
+/// The actions of the account rows.
+#[derive(Clone, Copy)]
+struct UserActions {
+    ban: ServerAction<BanUser>,
+    unban: ServerAction<UnbanUser>,
+    revoke: ServerAction<RevokeUserSessions>,
+    impersonate: ServerAction<ImpersonateUser>,
+}
+
+/// `/admin`: accounts and the administrators' log.
+#[component]
+pub fn AdminUsersPage() -> impl IntoView {
+    view! {
+        <RequireAdmin>
+            <AdminUsers />
+        </RequireAdmin>
+    }
+    .into_any()
+}
+
+#[component]
+fn AdminUsers() -> impl IntoView {
+    let i18n = use_i18n();
+    let actions = UserActions {
+        ban: ServerAction::<BanUser>::new(),
+        unban: ServerAction::<UnbanUser>::new(),
+        revoke: ServerAction::<RevokeUserSessions>::new(),
+        impersonate: ServerAction::<ImpersonateUser>::new(),
+    };
+    continue_after(actions.impersonate, "/orgs");
+    let errors = [
+        form_error(actions.ban),
+        form_error(actions.unban),
+        form_error(actions.revoke),
+        form_error(actions.impersonate),
+    ];
+    let input = search_input();
+    let versions = move || {
+        (actions.ban.version().get(), actions.unban.version().get(), actions.revoke.version().get())
+    };
+    let users = Resource::new(move || (input.get(), versions()), |(input, _)| admin_users(input));
+    let events = Resource::new(versions, |_| admin_events());
+    let revoked = move || match actions.revoke.value().get() {
+        Some(Ok(count)) => Some(i18n.t_args("admin-sessions-ended", &[("count", count.into())])),
+        _ => None,
+    };
+    view! {
+        <section class="admin">
+            <AdminNav current="/admin" />
+            <SearchForm action="/admin" label="admin-search-users" />
+            {errors.into_iter().map(|error| view! { <FormAlert error /> }).collect_view()}
+            {move || revoked().map(|text| view! { <p role="status">{text}</p> })}
+            <Suspense fallback=move || view! { <p>{move || i18n.t("status-loading")}</p> }>
+                {move || {
+                    users
+                        .get()
+                        .map(|result| match result {
+                            Ok(page) => {
+                                view! {
+                                    <table class="data-table" data-testid="admin-users">
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">{move || i18n.t("team-email")}</th>
+                                                <th scope="col">{move || i18n.t("team-name")}</th>
+                                                <th scope="col">{move || i18n.t("admin-organizations")}</th>
+                                                <th scope="col">{move || i18n.t("admin-created")}</th>
+                                                <th scope="col">{move || i18n.t("admin-status")}</th>
+                                                <th scope="col">
+                                                    <span class="visually-hidden">{move || i18n.t("team-actions")}</span>
+                                                </th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {page
+                                                .users
+                                                .into_iter()
+                                                .map(|user| view! { <UserRow user actions /> })
+                                                .collect_view()}
+                                        </tbody>
+                                    </table>
+                                    <Pager path="/admin" page=page.page pages=page.pages total=page.total />
+                                }
+                                    .into_any()
+                            }
+                            Err(error) => view! { <ErrorView error /> }.into_any(),
+                        })
+                }}
+            </Suspense>
+            <h2>{move || i18n.t("admin-events")}</h2>
+            <Suspense fallback=|| ()>
+                {move || {
+                    events
+                        .get()
+                        .and_then(Result::ok)
+                        .map(|list| {
+                            view! {
+                                <table class="data-table" data-testid="admin-events">
+                                    <tbody>
+                                        {list
+                                            .into_iter()
+                                            .map(|event| {
+                                                let action = event.action.clone();
+                                                view! {
+                                                    <tr data-action=action>
+                                                        <td>{event.created_at}</td>
+                                                        <td>{event.actor.unwrap_or_default()}</td>
+                                                        <td>{event.action}</td>
+                                                        <td>{event.target.unwrap_or_default()}</td>
+                                                        <td><code>{event.details}</code></td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            }
+                        })
+                }}
+            </Suspense>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn UserRow(user: AdminUser, actions: UserActions) -> impl IntoView {
+    let i18n = use_i18n();
+    let status = match (&user.banned, user.is_admin) {
+        (Some(ban), _) => {
+            let until = ban.until.clone().unwrap_or_else(|| i18n.t("admin-until-lifted"));
+            i18n.t_args(
+                "admin-banned",
+                &[("reason", ban.reason.clone().into()), ("until", until.into())],
+            )
+        }
+        (None, true) => i18n.t("admin-is-admin"),
+        (None, false) if user.email_verified => i18n.t("admin-active"),
+        (None, false) => i18n.t("admin-unverified"),
+    };
+    let id = StoredValue::new(user.id.clone());
+    let hidden = move || view! { <input type="hidden" name="user_id" value=id.get_value() /> };
+    let banned = user.banned.is_some();
+    let email = user.email.clone();
+    view! {
+        <tr data-user=user.email.clone()>
+            <td>{user.email.clone()}</td>
+            <td>{user.name.clone()}</td>
+            <td>{user.organizations}</td>
+            <td>{user.created_at.clone()}</td>
+            <td data-testid="user-status">{status}</td>
+            <td class="row-actions">
+                {(!user.is_admin)
+                    .then(|| {
+                        view! {
+                            <ActionForm action=actions.impersonate attr:class="inline-form">
+                                {hidden()}
+                                <button type="submit" class="link-button">
+                                    {move || i18n.t("admin-impersonate")}
+                                </button>
+                            </ActionForm>
+                            <ActionForm action=actions.revoke attr:class="inline-form">
+                                {hidden()}
+                                <button type="submit" class="link-button">
+                                    {move || i18n.t("admin-revoke-sessions")}
+                                </button>
+                            </ActionForm>
+                            {if banned {
+                                view! {
+                                    <ActionForm action=actions.unban attr:class="inline-form">
+                                        {hidden()}
+                                        <button type="submit" class="link-button">{move || i18n.t("admin-unban")}</button>
+                                    </ActionForm>
+                                }
+                                    .into_any()
+                            } else {
+                                let reason_id = format!("ban-reason-{}", user.id);
+                                let days_id = format!("ban-days-{}", user.id);
+                                view! {
+                                    <details class="confirm">
+                                        <summary>{move || i18n.t("admin-ban")}</summary>
+                                        <ActionForm action=actions.ban>
+                                            {hidden()}
+                                            <label for=reason_id.clone()>
+                                                {move || i18n.t_args("admin-ban-reason", &[("email", email.clone().into())])}
+                                            </label>
+                                            <input id=reason_id type="text" name="reason" required maxlength=BAN_REASON_MAX_CHARS />
+                                            <label for=days_id.clone()>{move || i18n.t("admin-ban-length")}</label>
+                                            <select id=days_id name="days">
+                                                <option value="">{move || i18n.t("admin-until-lifted")}</option>
+                                                {BAN_DAYS
+                                                    .into_iter()
+                                                    .map(|days| {
+                                                        view! {
+                                                            <option value=days.to_string()>
+                                                                {move || i18n.t_args("admin-days", &[("days", days.into())])}
+                                                            </option>
+                                                        }
+                                                    })
+                                                    .collect_view()}
+                                            </select>
+                                            <button type="submit" class="danger">{move || i18n.t("admin-ban-submit")}</button>
+                                        </ActionForm>
+                                    </details>
+                                }
+                                    .into_any()
+                            }}
+                        }
+                    })}
+            </td>
+        </tr>
+    }
+    .into_any()
+}
+
+/// `/admin/orgs`: organizations with member counts and plan.
+#[component]
+pub fn AdminOrgsPage() -> impl IntoView {
+    view! {
+        <RequireAdmin>
+            <AdminOrgs />
+        </RequireAdmin>
+    }
+    .into_any()
+}
+
+#[component]
+fn AdminOrgs() -> impl IntoView {
+    let i18n = use_i18n();
+    let input = search_input();
+    let orgs = Resource::new(move || input.get(), admin_orgs);
+    view! {
+        <section class="admin">
+            <AdminNav current="/admin/orgs" />
+            <SearchForm action="/admin/orgs" label="admin-search-orgs" />
+            <Suspense fallback=move || view! { <p>{move || i18n.t("status-loading")}</p> }>
+                {move || {
+                    orgs.get()
+                        .map(|result| match result {
+                            Ok(page) => {
+                                view! {
+                                    <table class="data-table" data-testid="admin-orgs">
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">{move || i18n.t("field-org-name")}</th>
+                                                <th scope="col">{move || i18n.t("field-org-address")}</th>
+                                                <th scope="col">{move || i18n.t("team-members-title")}</th>
+                                                <th scope="col">{move || i18n.t("admin-plan")}</th>
+                                                <th scope="col">{move || i18n.t("admin-created")}</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {page
+                                                .orgs
+                                                .into_iter()
+                                                .map(|org| {
+                                                    let slug = org.slug.clone();
+                                                    view! {
+                                                        <tr data-org=slug>
+                                                            <td>{org.name}</td>
+                                                            <td><code>{org.slug}</code></td>
+                                                            <td data-testid="org-members">{org.members}</td>
+                                                            <td>{org.plan}</td>
+                                                            <td>{org.created_at}</td>
+                                                        </tr>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </tbody>
+                                    </table>
+                                    <Pager path="/admin/orgs" page=page.page pages=page.pages total=page.total />
+                                }
+                                    .into_any()
+                            }
+                            Err(error) => view! { <ErrorView error /> }.into_any(),
+                        })
+                }}
+            </Suspense>
+        </section>
+    }
+    .into_any()
+}
+
+/// The banner on every page while an administrator acts as someone else, with the way back.
+#[component]
+pub fn ImpersonationBanner() -> impl IntoView {
+    let i18n = use_i18n();
+    let current = use_current_user();
+    let stop = ServerAction::<StopImpersonating>::new();
+    continue_after(stop, "/admin");
+    move || {
+        let user = current.get()?;
+        let admin = user.impersonated_by.clone()?;
+        Some(view! {
+            <div class="banner impersonation" role="alert" data-testid="impersonation-banner">
+                <p>
+                    {move || {
+                        i18n.t_args(
+                            "impersonation-banner",
+                            &[
+                                ("name", user.name.clone().into()),
+                                ("email", user.email.clone().into()),
+                                ("admin", admin.clone().into()),
+                            ],
+                        )
+                    }}
+                </p>
+                <ActionForm action=stop>
+                    <button type="submit" class="primary">{move || i18n.t("impersonation-stop")}</button>
+                </ActionForm>
+            </div>
+        })
+    }
+}

@@ -1,0 +1,282 @@
+//! Invitation flows. Sending, listing, resending and cancelling act in an organization
+//! ([`OrgContext`] and a permission); the link's holder previews, accepts or declines with the
+//! token, which stands for that one invitation.
+
+use platform::{Platform, token};
+
+use super::{
+    model::{
+        INVITATION_TTL_HOURS, InvitationInfo, InvitationInput, InvitationPreview,
+        InvitationTokenInput, InviteInput,
+    },
+    store::{self, Accepted, InviteRefused, NewInvitation},
+};
+use crate::{
+    auth::{
+        model::normalize_email,
+        server::{
+            AuthContext,
+            limits::{self, email_key},
+            mail::{Payload, compose_message},
+            service::{MailContext, redirect_after, send_in_background, token_invalid},
+            store as accounts,
+        },
+    },
+    error::{AppError, ErrorCode},
+    orgs::{
+        context::OrgContext,
+        model::{OrgInput, OrgSummary},
+        permissions::{Permission, Role},
+        service::member_limit,
+        store::{self as orgs, AuditEntry},
+    },
+    state::AppState,
+    validation::validate,
+};
+
+/// Invitations (sent or resent) per organization per hour.
+const INVITES_PER_ORG: platform::RateLimit =
+    platform::RateLimit { limit: 50, window: std::time::Duration::from_secs(3600) };
+/// Invitations (sent or resent) to one address per hour, across organizations.
+const INVITES_PER_EMAIL: platform::RateLimit =
+    platform::RateLimit { limit: 5, window: std::time::Duration::from_secs(3600) };
+
+fn ttl() -> chrono::Duration {
+    chrono::Duration::hours(INVITATION_TTL_HOURS)
+}
+
+fn timestamp(at: chrono::NaiveDateTime) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// When `REQUIRE_EMAIL_VERIFICATION` is on, only people with a confirmed address send
+/// invitations (so nobody sends mail in the name of an address they do not own).
+fn require_verified(platform: &Platform, auth: &AuthContext) -> Result<(), AppError> {
+    if platform.config.require_email_verification && !auth.user.email_verified {
+        return Err(
+            AppError::new(ErrorCode::AuthForbidden).with_detail("reason", "email_unverified")
+        );
+    }
+    Ok(())
+}
+
+async fn invite_limits(platform: &Platform, org_id: &str, email: &str) -> Result<(), AppError> {
+    limits::enforce(
+        platform,
+        &[
+            (format!("invite:org:{org_id}"), INVITES_PER_ORG),
+            (format!("invite:email:{}", email_key(email)), INVITES_PER_EMAIL),
+        ],
+    )
+    .await
+}
+
+/// Mails the invitation link to `email` in the recipient's language (their account's, else
+/// the sender's request's).
+async fn send_invitation(
+    platform: &Platform,
+    org: &OrgContext,
+    email: &str,
+    role: Role,
+    secret: &str,
+) -> Result<(), AppError> {
+    let context = MailContext::of_request()?;
+    let recipient = accounts::user_by_email(&platform.db, email).await?;
+    let locale = context.locale_for(recipient.as_ref().map(|user| user.locale.as_str()));
+    let name = recipient.as_ref().map_or(email, |user| user.name.as_str());
+    let link = Payload::Link(context.link(&format!("/invitations/accept?token={secret}")));
+    let role_name = crate::i18n::t(locale, role.label_key());
+    let mail = compose_message(
+        "invite",
+        locale,
+        email,
+        name,
+        &link,
+        &[
+            ("organization", org.name.clone().into()),
+            ("inviter", org.auth.user.name.clone().into()),
+            ("role", role_name.into()),
+        ],
+    );
+    send_in_background(platform, mail);
+    Ok(())
+}
+
+/// Invites `email` to the organization with a role (`invitation:create`; never as owner).
+pub async fn create(mut input: InviteInput) -> Result<InvitationInfo, AppError> {
+    let auth = AuthContext::require()?;
+    input.email = normalize_email(&input.email);
+    validate(&input)?;
+    let platform = AppState::platform()?;
+    let org = OrgContext::require(&platform, &auth, &input.org).await?;
+    org.require_permission(Permission::InvitationCreate)?;
+    require_verified(&platform, &auth)?;
+    let role: Role = input
+        .role
+        .parse()
+        .map_err(|()| AppError::invalid_field("role", ErrorCode::ValInvalidFormat))?;
+    invite_limits(&platform, &org.organization_id, &input.email).await?;
+
+    let secret = token::new_token();
+    let hash = token::hash_token(&secret);
+    let id = platform::clock::new_id();
+    let now = platform::clock::now_utc();
+    let expires_at = now + ttl();
+    let entry = AuditEntry::new("member.invited", &auth.user.id)
+        .details(serde_json::json!({ "email": input.email, "role": role.as_str() }));
+    let new = NewInvitation {
+        id: &id,
+        organization_id: &org.organization_id,
+        email: &input.email,
+        role: role.as_str(),
+        token_hash: &hash,
+        invited_by: Some(&auth.user.id),
+        created_at: now,
+        expires_at,
+    };
+    let limit = member_limit(&platform, &org).await?;
+    match store::invite(&platform.db, new, limit, &entry).await? {
+        Ok(()) => {}
+        Err(InviteRefused::AlreadyMember) => {
+            return Err(AppError::new(ErrorCode::BizDuplicateEntry)
+                .with_field("email", ErrorCode::BizDuplicateEntry)
+                .with_detail("reason", "already_member"));
+        }
+        Err(InviteRefused::LimitReached(max)) => {
+            return Err(AppError::limit_exceeded("members", u64::try_from(max).unwrap_or(0)));
+        }
+    }
+    send_invitation(&platform, &org, &input.email, role, &secret).await?;
+    tracing::info!(org_id = %org.organization_id, invitation = %id, "invitation sent");
+    Ok(InvitationInfo {
+        id,
+        email: input.email,
+        role,
+        invited_by: Some(auth.user.name.clone()),
+        created_at: timestamp(now),
+        expires_at: timestamp(expires_at),
+        expired: false,
+    })
+}
+
+/// The organization's open invitations (`invitation:create`).
+pub async fn list(input: OrgInput) -> Result<Vec<InvitationInfo>, AppError> {
+    let auth = AuthContext::require()?;
+    validate(&input)?;
+    let platform = AppState::platform()?;
+    let org = OrgContext::require(&platform, &auth, &input.org).await?;
+    org.require_permission(Permission::InvitationCreate)?;
+    let now = platform::clock::now_utc();
+    store::open_invitations(&platform.db, &org.organization_id)
+        .await?
+        .into_iter()
+        .map(|(row, invited_by)| {
+            Ok(InvitationInfo {
+                role: orgs::stored_role(&row.role)?,
+                expired: row.expires_at <= now,
+                created_at: timestamp(row.created_at),
+                expires_at: timestamp(row.expires_at),
+                id: row.id,
+                email: row.email,
+                invited_by,
+            })
+        })
+        .collect()
+}
+
+/// Sends an invitation again with a new link and a new 48-hour expiry (`invitation:create`);
+/// the old link stops working.
+pub async fn resend(input: InvitationInput) -> Result<(), AppError> {
+    let auth = AuthContext::require()?;
+    validate(&input)?;
+    let platform = AppState::platform()?;
+    let org = OrgContext::require(&platform, &auth, &input.org).await?;
+    org.require_permission(Permission::InvitationCreate)?;
+    require_verified(&platform, &auth)?;
+    // Counted per invitation (its address is only known once it is renewed).
+    invite_limits(&platform, &org.organization_id, &input.invitation).await?;
+    let secret = token::new_token();
+    let expires_at = platform::clock::now_utc() + ttl();
+    let row = store::renew(
+        &platform.db,
+        &org.organization_id,
+        &input.invitation,
+        &token::hash_token(&secret),
+        expires_at,
+    )
+    .await?
+    .ok_or_else(|| AppError::not_found("invitation"))?;
+    let role = orgs::stored_role(&row.role)?;
+    send_invitation(&platform, &org, &row.email, role, &secret).await?;
+    tracing::info!(org_id = %org.organization_id, invitation = %row.id, "invitation resent");
+    Ok(())
+}
+
+/// Withdraws an invitation (`invitation:cancel`); its link stops working.
+pub async fn cancel(input: InvitationInput) -> Result<(), AppError> {
+    let auth = AuthContext::require()?;
+    validate(&input)?;
+    let platform = AppState::platform()?;
+    let org = OrgContext::require(&platform, &auth, &input.org).await?;
+    org.require_permission(Permission::InvitationCancel)?;
+    let entry = AuditEntry::new("invitation.cancelled", &auth.user.id);
+    if !store::cancel(&platform.db, &org.organization_id, &input.invitation, &entry).await? {
+        return Err(AppError::not_found("invitation"));
+    }
+    tracing::info!(org_id = %org.organization_id, invitation = %input.invitation, "invitation cancelled");
+    Ok(())
+}
+
+/// What the link's holder is invited to (no sign-in needed: the token is the credential).
+pub async fn preview(input: InvitationTokenInput) -> Result<InvitationPreview, AppError> {
+    validate(&input)?;
+    let platform = AppState::platform()?;
+    let (row, organization, invited_by) =
+        store::by_token(&platform.db, &token::hash_token(&input.token))
+            .await?
+            .ok_or_else(token_invalid)?;
+    let has_account = accounts::user_by_email(&platform.db, &row.email).await?.is_some();
+    Ok(InvitationPreview {
+        organization,
+        invited_by,
+        role: orgs::stored_role(&row.role)?,
+        email: row.email,
+        has_account,
+    })
+}
+
+/// Joins the organization of an invitation addressed to the signed-in user. Following the
+/// mailed link proves the address, so it also counts as confirming it.
+pub async fn accept(input: InvitationTokenInput) -> Result<OrgSummary, AppError> {
+    let auth = AuthContext::require()?;
+    validate(&input)?;
+    let platform = AppState::platform()?;
+    let hash = token::hash_token(&input.token);
+    let org_id = match store::accept(&platform.db, &hash, &auth.user.id, &auth.user.email).await? {
+        Accepted::Joined(org_id) => org_id,
+        Accepted::Invalid => return Err(token_invalid()),
+        Accepted::OtherEmail => {
+            return Err(AppError::new(ErrorCode::AuthForbidden)
+                .with_detail("reason", "invitation_other_email"));
+        }
+    };
+    if accounts::mark_email_verified(&platform.db, &auth.user.id, &auth.user.email).await? {
+        crate::auth::server::service::refresh_sessions(&platform, &auth.user.id).await?;
+    }
+    let org = OrgContext::require(&platform, &auth, &org_id).await?;
+    tracing::info!(org_id = %org.organization_id, user_id = %auth.user.id, "invitation accepted");
+    redirect_after(None, &format!("/o/{}", org.slug));
+    Ok(OrgSummary { id: org.organization_id, name: org.name, slug: org.slug, role: org.role })
+}
+
+/// Declines an invitation (no sign-in needed: the token is the credential).
+pub async fn decline(input: InvitationTokenInput) -> Result<(), AppError> {
+    validate(&input)?;
+    let platform = AppState::platform()?;
+    let org_id = store::decline(&platform.db, &token::hash_token(&input.token))
+        .await?
+        .ok_or_else(token_invalid)?;
+    tracing::info!(%org_id, "invitation declined");
+    redirect_after(None, "/?invitation_declined=1");
+    Ok(())
+}

@@ -1,0 +1,149 @@
+//! `/o/{slug}/audit`: the organization's audit log, newest first, 50 entries a page; paging is
+//! a plain link (`?before=…`), so it works without JavaScript.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::layout::WithOrg;
+use crate::{
+    forms::query_param,
+    i18n::{I18n, use_i18n},
+    orgs::{
+        api::audit_log,
+        model::{AuditEvent, AuditInput, OrgSummary, audit_action_key},
+        permissions::Permission,
+    },
+    shell::ErrorView,
+};
+
+/// `/o/{slug}/audit`.
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    view! { <WithOrg render=|org| view! { <AuditLog org /> } /> }
+}
+
+#[component]
+fn AuditLog(org: OrgSummary) -> impl IntoView {
+    let i18n = use_i18n();
+    if !org.role.can(Permission::AuditRead) {
+        return view! { <p class="notice" role="alert">{move || i18n.t("audit-forbidden")}</p> }
+            .into_any();
+    }
+    let before = query_param("before");
+    let org_id = org.id.clone();
+    let page = Resource::new(
+        move || before.get(),
+        move |before| audit_log(AuditInput { org: org_id.clone(), before }),
+    );
+    let base = format!("/o/{}/audit", org.slug);
+    view! {
+        <section class="settings-block" aria-labelledby="audit-title">
+            <h2 id="audit-title">{move || i18n.t("audit-title")}</h2>
+            <Suspense fallback=move || view! { <p>{move || i18n.t("status-loading")}</p> }>
+                {
+                    let base = base.clone();
+                    move || {
+                        let base = base.clone();
+                        page.get()
+                            .map(move |result| match result {
+                                Ok(page) if page.events.is_empty() => {
+                                    view! { <p>{move || i18n.t("audit-empty")}</p> }.into_any()
+                                }
+                                Ok(page) => {
+                                    let newer = before.get_untracked().is_some().then(|| {
+                                        view! { <A href=base.clone()>{move || i18n.t("audit-newest")}</A> }
+                                    });
+                                    let older = page.next.clone().map(|next| {
+                                        view! {
+                                            <A href=format!("{base}?before={next}") attr:rel="next">
+                                                {move || i18n.t("audit-older")}
+                                            </A>
+                                        }
+                                    });
+                                    view! {
+                                        <AuditTable events=page.events />
+                                        <nav class="pager" aria-label=move || i18n.t("audit-pages")>
+                                            {newer}
+                                            {older}
+                                        </nav>
+                                    }
+                                        .into_any()
+                                }
+                                Err(error) => view! { <ErrorView error /> }.into_any(),
+                            })
+                    }
+                }
+            </Suspense>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn AuditTable(events: Vec<AuditEvent>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <table class="data-table" data-testid="audit">
+            <thead>
+                <tr>
+                    <th scope="col">{move || i18n.t("audit-when")}</th>
+                    <th scope="col">{move || i18n.t("audit-who")}</th>
+                    <th scope="col">{move || i18n.t("audit-what")}</th>
+                    <th scope="col">{move || i18n.t("audit-whom")}</th>
+                    <th scope="col">{move || i18n.t("audit-details")}</th>
+                </tr>
+            </thead>
+            <tbody>
+                {events
+                    .into_iter()
+                    .map(|event| {
+                        let key = audit_action_key(&event.action);
+                        let details = describe(i18n, &event.details);
+                        view! {
+                            <tr data-action=event.action.clone()>
+                                <td>{event.created_at.clone()}</td>
+                                <td>{event.actor.clone().unwrap_or_else(|| "—".into())}</td>
+                                <td>{move || i18n.t(&key)}</td>
+                                <td>{event.target.clone().unwrap_or_default()}</td>
+                                <td>{details}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+/// The particulars of an entry as text: `name: old → new`, `role: admin`, ….
+fn describe(i18n: I18n, details: &serde_json::Value) -> String {
+    let Some(object) = details.as_object() else { return String::new() };
+    let text = |value: &serde_json::Value| match value {
+        serde_json::Value::String(s) => {
+            // Role names are shown in the reader's language.
+            s.parse::<crate::orgs::permissions::Role>()
+                .map_or_else(|()| s.clone(), |role| i18n.t(role.label_key()))
+        }
+        serde_json::Value::Null => "—".to_owned(),
+        other => other.to_string(),
+    };
+    let mut parts = Vec::new();
+    if let (Some(from), Some(to)) = (object.get("from"), object.get("to")) {
+        parts.push(format!("{} → {}", text(from), text(to)));
+    }
+    for (key, value) in object {
+        match value {
+            serde_json::Value::Object(change) => {
+                let from = change.get("from").map(text).unwrap_or_default();
+                let to = change.get("to").map(text).unwrap_or_default();
+                if from != to {
+                    parts.push(format!("{key}: {from} → {to}"));
+                }
+            }
+            _ if key == "from" || key == "to" || key == "invited_by" => {}
+            value => parts.push(format!("{key}: {}", text(value))),
+        }
+    }
+    parts.join("; ")
+}

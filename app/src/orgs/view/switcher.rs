@@ -1,0 +1,91 @@
+//! The organization switcher in the site header: the organization of the current URL and links
+//! to the others. A `<details>` menu, so it works without JavaScript.
+
+use leptos::prelude::*;
+use leptos_router::{components::A, hooks::use_location};
+
+use crate::{auth::view::use_current_user, i18n::use_i18n, orgs::api::list_orgs};
+
+/// The slug of an `/o/{slug}/…` path.
+fn slug_of(path: &str) -> Option<String> {
+    let rest = path.strip_prefix("/o/")?;
+    let slug = rest.split('/').next()?;
+    (!slug.is_empty()).then(|| slug.to_owned())
+}
+
+/// Shows the active organization and switches to another; signed-in users only.
+#[component]
+pub fn OrgSwitcher() -> impl IntoView {
+    let i18n = use_i18n();
+    let current = use_current_user();
+    let location = use_location();
+    let user_id = Memo::new(move |_| current.get().map(|user| user.id));
+    let active = Memo::new(move |_| slug_of(&location.pathname.get()));
+    // Loaded again on every navigation: organizations are created, renamed and left on pages.
+    let orgs = Resource::new(
+        move || (user_id.get(), location.pathname.get()),
+        |(user, _)| async move {
+            match user {
+                Some(_) => list_orgs().await,
+                None => Ok(Vec::new()),
+            }
+        },
+    );
+    // The menu closes when a link in it is followed (the header stays on the page).
+    let menu = NodeRef::<leptos::html::Details>::new();
+    Effect::new(move |_| {
+        location.pathname.track();
+        if let Some(menu) = menu.get_untracked() {
+            menu.set_open(false);
+        }
+    });
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                let list = orgs.get().and_then(Result::ok).filter(|list| !list.is_empty())?;
+                let active_slug = active.get();
+                let label = active_slug
+                    .as_ref()
+                    .and_then(|slug| list.iter().find(|org| &org.slug == slug))
+                    .map_or_else(|| i18n.t("switcher-choose"), |org| org.name.clone());
+                Some(view! {
+                    <details class="org-switcher" node_ref=menu>
+                        <summary aria-label=move || i18n.t("switcher-label") data-testid="org-switcher">{label}</summary>
+                        <ul>
+                            {list
+                                .into_iter()
+                                .map(|org| {
+                                    let here = active_slug.as_deref() == Some(org.slug.as_str());
+                                    view! {
+                                        <li>
+                                            <A href=format!("/o/{}", org.slug) attr:aria-current=here.then_some("page")>
+                                                {org.name}
+                                            </A>
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                            <li class="switcher-all">
+                                <A href="/orgs">{move || i18n.t("switcher-all")}</A>
+                            </li>
+                        </ul>
+                    </details>
+                })
+            }}
+        </Transition>
+    }
+    .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slug_of;
+
+    #[test]
+    fn slugs_come_from_org_paths() {
+        assert_eq!(slug_of("/o/acme/team").as_deref(), Some("acme"));
+        assert_eq!(slug_of("/o/acme").as_deref(), Some("acme"));
+        assert_eq!(slug_of("/orgs"), None);
+        assert_eq!(slug_of("/o/"), None);
+    }
+}

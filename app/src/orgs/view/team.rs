@@ -1,0 +1,342 @@
+//! `/o/{slug}/team`: the members (role changes and removal for those allowed), invitations
+//! (invite, resend, cancel) and leaving. Each form works without JavaScript.
+
+use leptos::{form::ActionForm, prelude::*};
+
+use super::layout::WithOrg;
+use crate::{
+    auth::view::{continue_after, use_current_user},
+    forms::{FormAlert, Submit, form_error},
+    i18n::use_i18n,
+    invitations::{
+        api::{CancelInvitation, InviteMember, ResendInvitation, list_invitations},
+        model::{INVITABLE_ROLES, InvitationInfo},
+    },
+    orgs::{
+        api::{ChangeMemberRole, LeaveOrg, RemoveMember, list_members},
+        model::{MemberInfo, OrgInput, OrgSummary},
+        permissions::{Permission, Role},
+    },
+    shell::ErrorView,
+};
+
+/// `/o/{slug}/team`.
+#[component]
+pub fn TeamPage() -> impl IntoView {
+    view! { <WithOrg render=|org| view! { <Team org /> } /> }
+}
+
+/// The actions of the member rows, shared by every row.
+#[derive(Clone, Copy)]
+struct MemberActions {
+    change_role: ServerAction<ChangeMemberRole>,
+    remove: ServerAction<RemoveMember>,
+}
+
+#[component]
+fn Team(org: OrgSummary) -> impl IntoView {
+    let i18n = use_i18n();
+    let actions = MemberActions {
+        change_role: ServerAction::<ChangeMemberRole>::new(),
+        remove: ServerAction::<RemoveMember>::new(),
+    };
+    let invite = ServerAction::<InviteMember>::new();
+    let leave = ServerAction::<LeaveOrg>::new();
+    continue_after(leave, "/orgs");
+    let role_error = form_error(actions.change_role);
+    let remove_error = form_error(actions.remove);
+    let leave_error = form_error(leave);
+    let org_id = org.id.clone();
+    let members = Resource::new(
+        move || (actions.change_role.version().get(), actions.remove.version().get()),
+        move |_| list_members(OrgInput { org: org_id.clone() }),
+    );
+    let can_invite = org.role.can(Permission::InvitationCreate);
+    let org = StoredValue::new(org);
+    view! {
+        <section class="settings-block" aria-labelledby="members-title">
+            <h2 id="members-title">{move || i18n.t("team-members-title")}</h2>
+            <FormAlert error=role_error />
+            <FormAlert error=remove_error />
+            <Suspense fallback=move || view! { <p>{move || i18n.t("status-loading")}</p> }>
+                {move || {
+                    members
+                        .get()
+                        .map(|result| match result {
+                            Ok(list) => {
+                                view! { <MembersTable org=org.get_value() list actions /> }.into_any()
+                            }
+                            Err(error) => view! { <ErrorView error /> }.into_any(),
+                        })
+                }}
+            </Suspense>
+        </section>
+        {can_invite.then(|| view! { <Invitations org=org.get_value() invite /> })}
+        <section class="settings-block" aria-labelledby="leave-title">
+            <h2 id="leave-title">{move || i18n.t("team-leave-title")}</h2>
+            <p>{move || i18n.t("team-leave-intro")}</p>
+            <ActionForm action=leave>
+                <FormAlert error=leave_error />
+                <input type="hidden" name="org" value=org.get_value().id />
+                <button type="submit">{move || i18n.t("team-leave-submit")}</button>
+            </ActionForm>
+        </section>
+    }
+    .into_any()
+}
+
+/// The roles `actor` may give: owners any, admins up to admin.
+fn assignable_roles(actor: Role) -> Vec<Role> {
+    Role::ALL.into_iter().filter(|role| actor == Role::Owner || *role != Role::Owner).collect()
+}
+
+#[component]
+fn MembersTable(org: OrgSummary, list: Vec<MemberInfo>, actions: MemberActions) -> impl IntoView {
+    let i18n = use_i18n();
+    let me = use_current_user().get_untracked().map(|user| user.id).unwrap_or_default();
+    let can_manage = org.role.can(Permission::MemberUpdate);
+    view! {
+        <table class="data-table" data-testid="members">
+            <thead>
+                <tr>
+                    <th scope="col">{move || i18n.t("team-name")}</th>
+                    <th scope="col">{move || i18n.t("team-email")}</th>
+                    <th scope="col">{move || i18n.t("team-role")}</th>
+                    <th scope="col">{move || i18n.t("team-joined")}</th>
+                    {can_manage
+                        .then(|| {
+                            view! {
+                                <th scope="col">
+                                    <span class="visually-hidden">{move || i18n.t("team-actions")}</span>
+                                </th>
+                            }
+                        })}
+                </tr>
+            </thead>
+            <tbody>
+                {list
+                    .into_iter()
+                    .map(|member| {
+                        // Admins do not manage owners; nobody manages themselves here (leaving
+                        // and transferring have their own forms).
+                        let manageable = can_manage && member.user_id != me
+                            && (org.role == Role::Owner || member.role != Role::Owner);
+                        let role = member.role;
+                        view! {
+                            <tr data-member=member.email.clone()>
+                                <td>{member.name.clone()}</td>
+                                <td>{member.email.clone()}</td>
+                                <td data-testid="member-role">{move || i18n.t(role.label_key())}</td>
+                                <td>{member.joined_at.clone()}</td>
+                                {can_manage
+                                    .then(|| {
+                                        view! {
+                                            <td class="row-actions">
+                                                {manageable
+                                                    .then(|| {
+                                                        view! { <MemberControls org=org.clone() member=member.clone() actions /> }
+                                                    })}
+                                            </td>
+                                        }
+                                    })}
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+#[component]
+fn MemberControls(org: OrgSummary, member: MemberInfo, actions: MemberActions) -> impl IntoView {
+    let i18n = use_i18n();
+    let select_id = format!("role-{}", member.user_id);
+    let name = member.name.clone();
+    let label_name = name.clone();
+    let confirm_name = name.clone();
+    let org_name = org.name.clone();
+    let (role_org, remove_org) = (org.id.clone(), org.id.clone());
+    let (role_user, remove_user) = (member.user_id.clone(), member.user_id.clone());
+    view! {
+        <ActionForm action=actions.change_role attr:class="inline-form">
+            <input type="hidden" name="org" value=role_org />
+            <input type="hidden" name="user_id" value=role_user />
+            <label class="visually-hidden" for=select_id.clone()>
+                {move || i18n.t_args("team-role-of", &[("name", label_name.clone().into())])}
+            </label>
+            <select id=select_id name="role">
+                {assignable_roles(org.role)
+                    .into_iter()
+                    .map(|role| {
+                        view! {
+                            <option value=role.as_str() selected={role == member.role}>
+                                {move || i18n.t(role.label_key())}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            <button type="submit">{move || i18n.t("team-role-save")}</button>
+        </ActionForm>
+        <details class="confirm">
+            <summary>{move || i18n.t("team-remove")}</summary>
+            <ActionForm action=actions.remove>
+                <input type="hidden" name="org" value=remove_org />
+                <input type="hidden" name="user_id" value=remove_user />
+                <p>
+                    {move || {
+                        i18n.t_args(
+                            "team-remove-confirm",
+                            &[("name", confirm_name.clone().into()), ("organization", org_name.clone().into())],
+                        )
+                    }}
+                </p>
+                <button type="submit" class="danger">
+                    {move || i18n.t_args("team-remove-submit", &[("name", name.clone().into())])}
+                </button>
+            </ActionForm>
+        </details>
+    }
+    .into_any()
+}
+
+#[component]
+fn Invitations(org: OrgSummary, invite: ServerAction<InviteMember>) -> impl IntoView {
+    let i18n = use_i18n();
+    let resend = ServerAction::<ResendInvitation>::new();
+    let cancel = ServerAction::<CancelInvitation>::new();
+    let invite_error = form_error(invite);
+    let resend_error = form_error(resend);
+    let cancel_error = form_error(cancel);
+    let org_id = org.id.clone();
+    let invitations = Resource::new(
+        move || (invite.version().get(), resend.version().get(), cancel.version().get()),
+        move |_| list_invitations(OrgInput { org: org_id.clone() }),
+    );
+    let sent = move || match invite.value().get() {
+        Some(Ok(info)) => Some(i18n.t_args("invite-sent", &[("email", info.email.into())])),
+        _ => None,
+    };
+    let resent = move || matches!(resend.value().get(), Some(Ok(())));
+    let form_org = org.id.clone();
+    view! {
+        <section class="settings-block" aria-labelledby="invite-title">
+            <details class="dialog" open=move || invite_error.get().is_some()>
+                <summary id="invite-title" class="button">{move || i18n.t("invite-open")}</summary>
+                <ActionForm action=invite attr:novalidate=true>
+                    <h2>{move || i18n.t("invite-title")}</h2>
+                    <FormAlert error=invite_error />
+                    <input type="hidden" name="org" value=form_org />
+                    <crate::forms::Field name="email" label="field-email" error=invite_error kind="email" autocomplete="off" maxlength=254 />
+                    <div class="field">
+                        <label for="invite-role">{move || i18n.t("team-role")}</label>
+                        <select id="invite-role" name="role">
+                            {INVITABLE_ROLES
+                                .into_iter()
+                                .map(|role| {
+                                    view! {
+                                        <option value=role.as_str() selected={role == Role::Member}>
+                                            {move || i18n.t(role.label_key())}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()}
+                        </select>
+                    </div>
+                    <Submit label="invite-submit" pending=invite.pending() />
+                </ActionForm>
+            </details>
+            {move || sent().map(|text| view! { <p role="status">{text}</p> })}
+            <h2>{move || i18n.t("invitations-title")}</h2>
+            <FormAlert error=resend_error />
+            <FormAlert error=cancel_error />
+            <Show when=resent>
+                <p role="status">{move || i18n.t("invitation-resent")}</p>
+            </Show>
+            <Suspense fallback=move || view! { <p>{move || i18n.t("status-loading")}</p> }>
+                {
+                    let org_id = org.id.clone();
+                    move || {
+                        let org_id = org_id.clone();
+                        invitations
+                            .get()
+                            .map(move |result| match result {
+                                Ok(list) if list.is_empty() => {
+                                    view! { <p data-testid="invitations-empty">{move || i18n.t("invitations-empty")}</p> }
+                                        .into_any()
+                                }
+                                Ok(list) => view! { <InvitationsTable org_id list resend cancel /> }.into_any(),
+                                Err(error) => view! { <ErrorView error /> }.into_any(),
+                            })
+                    }
+                }
+            </Suspense>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn InvitationsTable(
+    org_id: String,
+    list: Vec<InvitationInfo>,
+    resend: ServerAction<ResendInvitation>,
+    cancel: ServerAction<CancelInvitation>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <table class="data-table" data-testid="invitations">
+            <thead>
+                <tr>
+                    <th scope="col">{move || i18n.t("team-email")}</th>
+                    <th scope="col">{move || i18n.t("team-role")}</th>
+                    <th scope="col">{move || i18n.t("invitations-by")}</th>
+                    <th scope="col">{move || i18n.t("invitations-expires")}</th>
+                    <th scope="col">
+                        <span class="visually-hidden">{move || i18n.t("team-actions")}</span>
+                    </th>
+                </tr>
+            </thead>
+            <tbody>
+                {list
+                    .into_iter()
+                    .map(|invitation| {
+                        let role = invitation.role;
+                        let expired = invitation.expired;
+                        let (resend_org, cancel_org) = (org_id.clone(), org_id.clone());
+                        let (resend_id, cancel_id) = (invitation.id.clone(), invitation.id.clone());
+                        view! {
+                            <tr data-invitation=invitation.email.clone()>
+                                <td>{invitation.email.clone()}</td>
+                                <td>{move || i18n.t(role.label_key())}</td>
+                                <td>{invitation.invited_by.clone().unwrap_or_else(|| "—".into())}</td>
+                                <td>
+                                    {if expired {
+                                        view! { <strong class="expired">{move || i18n.t("invitations-expired")}</strong> }.into_any()
+                                    } else {
+                                        view! { <span>{invitation.expires_at.clone()}</span> }.into_any()
+                                    }}
+                                </td>
+                                <td class="row-actions">
+                                    <ActionForm action=resend attr:class="inline-form">
+                                        <input type="hidden" name="org" value=resend_org />
+                                        <input type="hidden" name="invitation" value=resend_id />
+                                        <button type="submit" class="link-button">{move || i18n.t("invitations-resend")}</button>
+                                    </ActionForm>
+                                    <ActionForm action=cancel attr:class="inline-form">
+                                        <input type="hidden" name="org" value=cancel_org />
+                                        <input type="hidden" name="invitation" value=cancel_id />
+                                        <button type="submit" class="link-button">{move || i18n.t("invitations-cancel")}</button>
+                                    </ActionForm>
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}

@@ -1,0 +1,354 @@
+//! The multi-tenancy guarantees, over every organization-scoped server function, on SQLite and
+//! on PostgreSQL (+ Redis):
+//!
+//! - the role × permission matrix: each role gets exactly the calls the permission table
+//!   grants, and a refused call changes nothing;
+//! - tenant isolation: calls naming another organization, or another organization's members
+//!   and invitations, or made without any membership, answer 404 and change nothing.
+//!
+//! [`ORG_CALLS`] lists every organization-scoped server function. A new feature adds its
+//! functions there, and both tests cover them.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{TestApp, TestResponse, assert_error, block_on};
+use diesel::{ExpressionMethods, QueryDsl};
+use platform::db::schema::{audit_log, invitations, memberships, organizations};
+
+const PASSWORD: &str = "correct horse battery";
+
+/// The ids a call is made with.
+struct Ids {
+    org: String,
+    slug: String,
+    /// A member (role `member`) to act on.
+    subject: String,
+    /// An open invitation.
+    invitation: String,
+}
+
+/// How a server function is called.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Method {
+    Get,
+    Post,
+}
+
+/// One organization-scoped server function.
+struct OrgCall {
+    path: &'static str,
+    method: Method,
+    /// The form (POST) or query (GET).
+    input: fn(&Ids) -> String,
+    /// The roles allowed to make it.
+    allowed: &'static [&'static str],
+    /// The permission named in `details.permission` when refused.
+    permission: Option<&'static str>,
+}
+
+const ALL: &[&str] = &["owner", "admin", "member", "viewer"];
+const MANAGERS: &[&str] = &["owner", "admin"];
+const OWNERS: &[&str] = &["owner"];
+
+/// Every organization-scoped server function.
+const ORG_CALLS: &[OrgCall] = &[
+    OrgCall {
+        path: "/api/orgs/by-slug",
+        method: Method::Get,
+        input: |ids| format!("slug={}", ids.slug),
+        allowed: ALL,
+        permission: None,
+    },
+    OrgCall {
+        path: "/api/orgs/update",
+        method: Method::Post,
+        input: |ids| format!("org={}&name=Renamed&slug={}", ids.org, ids.slug),
+        allowed: MANAGERS,
+        permission: Some("organization:update"),
+    },
+    OrgCall {
+        path: "/api/orgs/delete",
+        method: Method::Post,
+        input: |ids| format!("org={}", ids.org),
+        allowed: OWNERS,
+        permission: Some("organization:delete"),
+    },
+    OrgCall {
+        path: "/api/orgs/members",
+        method: Method::Get,
+        input: |ids| format!("org={}", ids.org),
+        allowed: ALL,
+        permission: None,
+    },
+    OrgCall {
+        path: "/api/orgs/members/role",
+        method: Method::Post,
+        input: |ids| format!("org={}&user_id={}&role=viewer", ids.org, ids.subject),
+        allowed: MANAGERS,
+        permission: Some("member:update"),
+    },
+    OrgCall {
+        path: "/api/orgs/members/remove",
+        method: Method::Post,
+        input: |ids| format!("org={}&user_id={}", ids.org, ids.subject),
+        allowed: MANAGERS,
+        permission: Some("member:delete"),
+    },
+    OrgCall {
+        path: "/api/orgs/leave",
+        method: Method::Post,
+        input: |ids| format!("org={}", ids.org),
+        allowed: ALL,
+        permission: None,
+    },
+    OrgCall {
+        path: "/api/orgs/transfer",
+        method: Method::Post,
+        input: |ids| format!("org={}&user_id={}", ids.org, ids.subject),
+        allowed: OWNERS,
+        permission: Some("organization:transfer"),
+    },
+    OrgCall {
+        path: "/api/orgs/audit",
+        method: Method::Get,
+        input: |ids| format!("org={}", ids.org),
+        allowed: MANAGERS,
+        permission: Some("audit:read"),
+    },
+    OrgCall {
+        path: "/api/orgs/invitations",
+        method: Method::Get,
+        input: |ids| format!("org={}", ids.org),
+        allowed: MANAGERS,
+        permission: Some("invitation:create"),
+    },
+    OrgCall {
+        path: "/api/orgs/invitations/create",
+        method: Method::Post,
+        input: |ids| {
+            format!("org={}&email=new-{}%40example.com&role=member", ids.org, &ids.org[24..])
+        },
+        allowed: MANAGERS,
+        permission: Some("invitation:create"),
+    },
+    OrgCall {
+        path: "/api/orgs/invitations/resend",
+        method: Method::Post,
+        input: |ids| format!("org={}&invitation={}", ids.org, ids.invitation),
+        allowed: MANAGERS,
+        permission: Some("invitation:create"),
+    },
+    OrgCall {
+        path: "/api/orgs/invitations/cancel",
+        method: Method::Post,
+        input: |ids| format!("org={}&invitation={}", ids.org, ids.invitation),
+        allowed: MANAGERS,
+        permission: Some("invitation:cancel"),
+    },
+];
+
+impl OrgCall {
+    async fn call(&self, app: &TestApp, ids: &Ids, cookie: &str) -> TestResponse {
+        let input = (self.input)(ids);
+        match self.method {
+            Method::Get => app.get_as(&format!("{}?{input}", self.path), Some(cookie)).await,
+            Method::Post => app.call(self.path, &input, Some(cookie)).await,
+        }
+    }
+}
+
+/// The people of the tests: one per role, a co-owner (so that an owner may leave), a member
+/// to act on, and someone in no organization.
+struct People {
+    cookies: Vec<(&'static str, String)>,
+    ids: Vec<(&'static str, String)>,
+}
+
+impl People {
+    async fn sign_up(app: &TestApp) -> Self {
+        let mut people = Self { cookies: Vec::new(), ids: Vec::new() };
+        for who in ["owner", "co-owner", "admin", "member", "viewer", "subject", "outsider"] {
+            let cookie = app.sign_up(&format!("{who}@example.com"), PASSWORD).await;
+            people.ids.push((who, app.user_id(&cookie).await));
+            people.cookies.push((who, cookie));
+        }
+        people
+    }
+
+    fn cookie(&self, who: &str) -> &str {
+        &self.cookies.iter().find(|(w, _)| *w == who).expect("a person").1
+    }
+
+    fn id(&self, who: &str) -> &str {
+        &self.ids.iter().find(|(w, _)| *w == who).expect("a person").1
+    }
+}
+
+/// A fresh organization created by `owner`, with everyone but the outsider as a member and one
+/// open invitation.
+async fn organization(app: &TestApp, people: &People, owner: &str, name: &str) -> Ids {
+    let created = app
+        .call("/api/orgs/create", &format!("name={name}"), Some(people.cookie(owner)))
+        .await
+        .json();
+    let org = created["id"].as_str().expect("id").to_owned();
+    let slug = created["slug"].as_str().expect("slug").to_owned();
+    for (who, role) in [
+        ("co-owner", "owner"),
+        ("admin", "admin"),
+        ("member", "member"),
+        ("viewer", "viewer"),
+        ("subject", "member"),
+    ] {
+        if who != owner {
+            app.add_member(&org, people.id(who), role).await;
+        }
+    }
+    let invitation = platform::clock::new_id();
+    let now = platform::clock::now_utc();
+    let email = format!("pending-{}@example.com", &org[24..]);
+    let token_hash = platform::token::hash_token(&platform::token::new_token());
+    let new = app::invitations::store::NewInvitation {
+        id: &invitation,
+        organization_id: &org,
+        email: &email,
+        role: "member",
+        token_hash: &token_hash,
+        invited_by: Some(people.id(owner)),
+        created_at: now,
+        expires_at: now + chrono::Duration::hours(48),
+    };
+    let entry = app::orgs::store::AuditEntry::new("member.invited", people.id(owner));
+    app::invitations::store::invite(&app.state.platform.db, new, None, &entry)
+        .await
+        .expect("database")
+        .expect("invited");
+    Ids { org, slug, subject: people.id("subject").to_owned(), invitation }
+}
+
+/// Everything stored about one organization, to compare before and after a call.
+async fn snapshot(app: &TestApp, org: &str) -> String {
+    let db = &app.state.platform.db;
+    let state: Result<String, platform::DbError> = async {
+        let org_row: Vec<(String, String)> = platform::with_conn!(db, conn => {
+            organizations::table
+                .filter(organizations::id.eq(org))
+                .select((organizations::name, organizations::slug))
+                .load(conn)
+                .await?
+        });
+        let members: Vec<(String, String)> = platform::with_conn!(db, conn => {
+            memberships::table
+                .filter(memberships::organization_id.eq(org))
+                .order(memberships::user_id)
+                .select((memberships::user_id, memberships::role))
+                .load(conn)
+                .await?
+        });
+        let invites: Vec<(String, String, String, String)> = platform::with_conn!(db, conn => {
+            invitations::table
+                .filter(invitations::organization_id.eq(org))
+                .order(invitations::id)
+                .select((invitations::id, invitations::email, invitations::role, invitations::token_hash))
+                .load(conn)
+                .await?
+        });
+        let audit: i64 = platform::with_conn!(db, conn => {
+            audit_log::table.filter(audit_log::organization_id.eq(org)).count().get_result(conn).await?
+        });
+        Ok(format!("{org_row:?} {members:?} {invites:?} audit={audit}"))
+    }
+    .await;
+    state.expect("snapshot")
+}
+
+#[test]
+fn each_role_gets_exactly_what_the_permission_table_grants() {
+    block_on(async {
+        for app in TestApp::each_backend_with(|c| c.require_email_verification = false).await {
+            let backend = app.backend();
+            let people = People::sign_up(&app).await;
+            for call in ORG_CALLS {
+                for role in ["viewer", "member", "admin", "owner"] {
+                    // A fresh organization for every attempt: allowed calls change things.
+                    let ids = organization(&app, &people, "owner", "Matrix").await;
+                    let before = snapshot(&app, &ids.org).await;
+                    let response = call.call(&app, &ids, people.cookie(role)).await;
+                    let label = format!("{backend} {role} {}", call.path);
+                    if call.allowed.contains(&role) {
+                        assert_eq!(response.status, StatusCode::OK, "{label}: {}", response.text());
+                    } else {
+                        assert_error(&response, StatusCode::FORBIDDEN, "AUTH_FORBIDDEN");
+                        assert_eq!(
+                            response.json()["details"]["permission"].as_str(),
+                            call.permission,
+                            "{label}"
+                        );
+                        assert_eq!(snapshot(&app, &ids.org).await, before, "{label}: changed");
+                    }
+                }
+            }
+        }
+    });
+}
+
+#[test]
+fn no_call_reaches_into_another_organization() {
+    block_on(async {
+        for app in TestApp::each_backend_with(|c| c.require_email_verification = false).await {
+            let backend = app.backend();
+            let people = People::sign_up(&app).await;
+            let a = organization(&app, &people, "owner", "Tenant+A").await;
+            // B: another owner, its own member and invitation.
+            let b_owner = app.sign_up("b-owner@example.com", PASSWORD).await;
+            let b_member = app.sign_up("b-member@example.com", PASSWORD).await;
+            let b = {
+                let created =
+                    app.call("/api/orgs/create", "name=Tenant+B", Some(&b_owner)).await.json();
+                let org = created["id"].as_str().expect("id").to_owned();
+                app.add_member(&org, &app.user_id(&b_member).await, "member").await;
+                let invited = app
+                    .call(
+                        "/api/orgs/invitations/create",
+                        &format!("org={org}&email=b-pending%40example.com&role=viewer"),
+                        Some(&b_owner),
+                    )
+                    .await
+                    .json();
+                Ids {
+                    slug: created["slug"].as_str().expect("slug").to_owned(),
+                    subject: app.user_id(&b_member).await,
+                    invitation: invited["id"].as_str().expect("invitation id").to_owned(),
+                    org,
+                }
+            };
+            let snapshots = async || (snapshot(&app, &a.org).await, snapshot(&app, &b.org).await);
+            let before = snapshots().await;
+            // A's owner may do everything in A; none of it in B.
+            let owner = people.cookie("owner");
+            let outsider = people.cookie("outsider");
+            let mixed = Ids {
+                org: a.org.clone(),
+                slug: a.slug.clone(),
+                subject: b.subject.clone(),
+                invitation: b.invitation.clone(),
+            };
+            for call in ORG_CALLS {
+                // B's organization outright.
+                let response = call.call(&app, &b, owner).await;
+                assert_error(&response, StatusCode::NOT_FOUND, "BIZ_NOT_FOUND");
+                // Someone in no organization at all, naming A.
+                let response = call.call(&app, &a, outsider).await;
+                assert_error(&response, StatusCode::NOT_FOUND, "BIZ_NOT_FOUND");
+                // A's organization with B's member and invitation (where a call names them).
+                let input = (call.input)(&mixed);
+                if input.contains(&b.subject) || input.contains(&b.invitation) {
+                    let response = call.call(&app, &mixed, owner).await;
+                    assert_error(&response, StatusCode::NOT_FOUND, "BIZ_NOT_FOUND");
+                }
+                assert_eq!(snapshots().await, before, "{backend} {}: changed", call.path);
+            }
+        }
+    });
+}
