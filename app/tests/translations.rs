@@ -59,11 +59,16 @@ fn collect_keys(dir: &Path, used: &mut BTreeSet<String>) {
             collect_keys(&path, used);
         } else if path.extension().is_some_and(|e| e == "rs") {
             let text = fs::read_to_string(&path).expect("utf-8");
-            for call in [".t(\"", "t_args(\""] {
+            // Calls, and component props that take a key (`label`, `hint`, table columns).
+            for call in [".t(\"", "t_args(\"", " label=\"", " hint=\""] {
                 for piece in text.split(call).skip(1) {
                     let key = piece.split('"').next().unwrap_or_default();
                     used.insert(key.to_owned());
                 }
+            }
+            for piece in text.split("columns=&[").skip(1) {
+                let list = piece.split(']').next().unwrap_or_default();
+                used.extend(list.split(',').map(|key| key.trim().trim_matches('"').to_owned()));
             }
         }
     }

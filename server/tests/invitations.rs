@@ -5,7 +5,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{TestApp, assert_error, block_on, encode, token_of};
+use common::{TestApp, assert_error, audit_actions, block_on, encode, token_of};
 use diesel::{ExpressionMethods, QueryDsl};
 use platform::db::schema::invitations;
 
@@ -160,12 +160,7 @@ fn an_invited_person_signs_up_and_joins_with_the_invited_role() {
             assert_eq!(by_admin.status, StatusCode::OK, "{backend}: {}", by_admin.text());
             let audit =
                 app.get_as(&format!("/api/orgs/audit?org={org}"), Some(&owner)).await.json();
-            let actions: Vec<&str> = audit["events"]
-                .as_array()
-                .expect("events")
-                .iter()
-                .filter_map(|e| e["action"].as_str())
-                .collect();
+            let actions = audit_actions(&audit);
             assert_eq!(
                 actions,
                 ["member.invited", "member.joined", "member.invited", "organization.created"],
@@ -252,12 +247,7 @@ fn invitations_are_replaced_resent_cancelled_declined_and_expire() {
 
             let audit =
                 app.get_as(&format!("/api/orgs/audit?org={org}"), Some(&owner)).await.json();
-            let actions: Vec<&str> = audit["events"]
-                .as_array()
-                .expect("events")
-                .iter()
-                .filter_map(|e| e["action"].as_str())
-                .collect();
+            let actions = audit_actions(&audit);
             assert_eq!(
                 &actions[..3],
                 ["invitation.cancelled", "member.invited", "invitation.declined"],

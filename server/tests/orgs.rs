@@ -5,7 +5,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{TestApp, TestResponse, assert_error, block_on, encode};
+use common::{TestApp, TestResponse, assert_error, audit_actions, block_on, encode};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -383,12 +383,7 @@ fn the_audit_log_records_who_did_what_to_whom_and_pages() {
                 async move { app.get_as(&uri, Some(&cookie)).await }
             };
             let page = log(owner.clone(), None).await.json();
-            let actions: Vec<&str> = page["events"]
-                .as_array()
-                .expect("events")
-                .iter()
-                .filter_map(|e| e["action"].as_str())
-                .collect();
+            let actions = audit_actions(&page);
             assert_eq!(
                 actions,
                 ["member.role_changed", "organization.updated", "organization.created"],

@@ -2,10 +2,7 @@
 //! page that confirms a new address (`/confirm-email`). Every form works without JavaScript.
 
 use leptos::{form::ActionForm, prelude::*};
-use leptos_router::{
-    components::{A, Redirect},
-    hooks::use_location,
-};
+use leptos_router::{components::Redirect, hooks::use_location};
 
 use super::{
     api::{
@@ -22,6 +19,7 @@ use crate::{
     },
     forms::{Field, FormAlert, Submit, form_error, query_param},
     i18n::{Locale, use_i18n},
+    shell::{TableHead, Tabs},
 };
 
 /// Renders `children` for a signed-in user; sends anyone else to sign in, and back here after.
@@ -48,25 +46,12 @@ pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
 
 /// Tabs between the settings pages.
 #[component]
-fn SettingsNav(current: &'static str) -> impl IntoView {
-    let i18n = use_i18n();
-    let item = move |path: &'static str, key: &'static str| {
-        view! {
-            <li>
-                <A href=path attr:aria-current=(current == path).then_some("page")>
-                    {move || i18n.t(key)}
-                </A>
-            </li>
-        }
-    };
-    view! {
-        <nav class="tabs" aria-label=move || i18n.t("settings-nav")>
-            <ul>
-                {item("/account", "settings-profile")}
-                {item("/account/security", "settings-security")}
-            </ul>
-        </nav>
-    }
+fn SettingsNav() -> impl IntoView {
+    let items = vec![
+        ("/account".to_owned(), "settings-profile"),
+        ("/account/security".to_owned(), "settings-security"),
+    ];
+    view! { <Tabs label="settings-nav" items /> }
 }
 
 /// The initials shown where a photo will go.
@@ -109,7 +94,7 @@ fn ProfileForm() -> impl IntoView {
     view! {
         <section class="settings" aria-labelledby="profile-title">
             <h1 id="profile-title">{move || i18n.t("settings-title")}</h1>
-            <SettingsNav current="/account" />
+            <SettingsNav />
             <Show when=move || email_changed.get().is_some()>
                 <p role="status" class="notice">{move || i18n.t("email-changed")}</p>
             </Show>
@@ -163,7 +148,7 @@ fn SecuritySettings() -> impl IntoView {
     view! {
         <section class="settings" aria-labelledby="security-title">
             <h1 id="security-title">{move || i18n.t("settings-title")}</h1>
-            <SettingsNav current="/account/security" />
+            <SettingsNav />
             <ChangePasswordForm />
             <ChangeEmailForm />
             <SessionsList />
@@ -268,16 +253,7 @@ fn SessionTable(
     let i18n = use_i18n();
     view! {
         <table class="sessions" data-testid="sessions">
-            <thead>
-                <tr>
-                    <th scope="col">{move || i18n.t("sessions-device")}</th>
-                    <th scope="col">{move || i18n.t("sessions-ip")}</th>
-                    <th scope="col">{move || i18n.t("sessions-last-seen")}</th>
-                    <th scope="col">
-                        <span class="visually-hidden">{move || i18n.t("sessions-actions")}</span>
-                    </th>
-                </tr>
-            </thead>
+            <TableHead columns=&["sessions-device", "sessions-ip", "sessions-last-seen"] actions=true />
             <tbody>
                 {list
                     .into_iter()

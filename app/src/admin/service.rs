@@ -44,9 +44,11 @@ fn timestamp(at: chrono::NaiveDateTime) -> String {
     at.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
-fn page_of(input: &SearchInput) -> (Option<String>, i64) {
+/// The search text (if any), the page and the offset of its first row.
+fn page_of(input: &SearchInput) -> (Option<String>, i64, i64) {
     let q = input.q.as_deref().map(str::trim).filter(|q| !q.is_empty()).map(str::to_owned);
-    (q, super::model::page_number(input.page.as_deref()).unwrap_or(1))
+    let page = super::model::page_number(input.page.as_deref()).unwrap_or(1);
+    (q, page, (page - 1) * ADMIN_PAGE_SIZE)
 }
 
 fn pages(total: i64) -> i64 {
@@ -63,8 +65,7 @@ pub async fn users(input: SearchInput) -> Result<UserPage, AppError> {
     AdminContext::require(&auth)?;
     validate(&input)?;
     let platform = AppState::platform()?;
-    let (q, page) = page_of(&input);
-    let offset = (page - 1) * ADMIN_PAGE_SIZE;
+    let (q, page, offset) = page_of(&input);
     let (rows, total) =
         store::search_users(&platform.db, q.as_deref(), offset, ADMIN_PAGE_SIZE).await?;
     let ids: Vec<String> = rows.iter().map(|user| user.id.clone()).collect();
@@ -95,8 +96,7 @@ pub async fn orgs(input: SearchInput) -> Result<OrgPage, AppError> {
     AdminContext::require(&auth)?;
     validate(&input)?;
     let platform = AppState::platform()?;
-    let (q, page) = page_of(&input);
-    let offset = (page - 1) * ADMIN_PAGE_SIZE;
+    let (q, page, offset) = page_of(&input);
     let (rows, total) =
         store::search_orgs(&platform.db, q.as_deref(), offset, ADMIN_PAGE_SIZE).await?;
     let ids: Vec<String> = rows.iter().map(|org| org.id.clone()).collect();

@@ -18,6 +18,7 @@ use crate::{
     forms::{FormAlert, form_error, query_param},
     i18n::use_i18n,
     shell::ErrorView,
+    shell::{TableHead, Tabs},
 };
 
 /// The search and page of the URL.
@@ -53,27 +54,14 @@ fn RequireAdmin(children: ChildrenFn) -> impl IntoView {
 }
 
 #[component]
-fn AdminNav(current: &'static str) -> impl IntoView {
+fn AdminNav() -> impl IntoView {
     let i18n = use_i18n();
-    let item = move |path: &'static str, key: &'static str| {
-        view! {
-            <li>
-                <A href=path attr:aria-current=(current == path).then_some("page")>
-                    {move || i18n.t(key)}
-                </A>
-            </li>
-        }
-    };
+    let items =
+        vec![("/admin".to_owned(), "admin-users"), ("/admin/orgs".to_owned(), "admin-orgs")];
     view! {
         <h1>{move || i18n.t("admin-title")}</h1>
-        <nav class="tabs" aria-label=move || i18n.t("admin-title")>
-            <ul>
-                {item("/admin", "admin-users")}
-                {item("/admin/orgs", "admin-orgs")}
-            </ul>
-        </nav>
+        <Tabs label="admin-title" items />
     }
-    .into_any()
 }
 
 #[component]
@@ -162,7 +150,7 @@ fn AdminUsers() -> impl IntoView {
     };
     view! {
         <section class="admin">
-            <AdminNav current="/admin" />
+            <AdminNav />
             <SearchForm action="/admin" label="admin-search-users" />
             {errors.into_iter().map(|error| view! { <FormAlert error /> }).collect_view()}
             {move || revoked().map(|text| view! { <p role="status">{text}</p> })}
@@ -174,18 +162,7 @@ fn AdminUsers() -> impl IntoView {
                             Ok(page) => {
                                 view! {
                                     <table class="data-table" data-testid="admin-users">
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">{move || i18n.t("team-email")}</th>
-                                                <th scope="col">{move || i18n.t("team-name")}</th>
-                                                <th scope="col">{move || i18n.t("admin-organizations")}</th>
-                                                <th scope="col">{move || i18n.t("admin-created")}</th>
-                                                <th scope="col">{move || i18n.t("admin-status")}</th>
-                                                <th scope="col">
-                                                    <span class="visually-hidden">{move || i18n.t("team-actions")}</span>
-                                                </th>
-                                            </tr>
-                                        </thead>
+                                        <TableHead columns=&["team-email", "team-name", "admin-organizations", "admin-created", "admin-status"] actions=true />
                                         <tbody>
                                             {page
                                                 .users
@@ -346,7 +323,7 @@ fn AdminOrgs() -> impl IntoView {
     let orgs = Resource::new(move || input.get(), admin_orgs);
     view! {
         <section class="admin">
-            <AdminNav current="/admin/orgs" />
+            <AdminNav />
             <SearchForm action="/admin/orgs" label="admin-search-orgs" />
             <Suspense fallback=move || view! { <p>{move || i18n.t("status-loading")}</p> }>
                 {move || {
@@ -355,15 +332,7 @@ fn AdminOrgs() -> impl IntoView {
                             Ok(page) => {
                                 view! {
                                     <table class="data-table" data-testid="admin-orgs">
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">{move || i18n.t("field-org-name")}</th>
-                                                <th scope="col">{move || i18n.t("field-org-address")}</th>
-                                                <th scope="col">{move || i18n.t("team-members-title")}</th>
-                                                <th scope="col">{move || i18n.t("admin-plan")}</th>
-                                                <th scope="col">{move || i18n.t("admin-created")}</th>
-                                            </tr>
-                                        </thead>
+                                        <TableHead columns=&["field-org-name", "field-org-address", "team-members-title", "admin-plan", "admin-created"] />
                                         <tbody>
                                             {page
                                                 .orgs

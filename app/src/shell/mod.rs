@@ -4,7 +4,11 @@ mod document;
 mod error_view;
 mod header;
 mod not_found;
+mod table;
+mod tabs;
 
 pub use document::{App, shell};
 pub use error_view::ErrorView;
 pub use not_found::NotFound;
+pub use table::TableHead;
+pub use tabs::Tabs;

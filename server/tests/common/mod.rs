@@ -303,6 +303,16 @@ impl TestApp {
     }
 }
 
+/// The `action` of each entry of an audit-log page (`{"events": [...]}`), in order.
+pub fn audit_actions(page: &serde_json::Value) -> Vec<&str> {
+    page["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter_map(|event| event["action"].as_str())
+        .collect()
+}
+
 /// The `token` parameter of a mailed link.
 pub fn token_of(link: &str) -> String {
     link.split("token=").nth(1).expect("a token").split('&').next().unwrap_or_default().to_owned()

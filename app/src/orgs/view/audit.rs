@@ -14,6 +14,7 @@ use crate::{
         permissions::Permission,
     },
     shell::ErrorView,
+    shell::TableHead,
 };
 
 /// `/o/{slug}/audit`.
@@ -84,15 +85,7 @@ fn AuditTable(events: Vec<AuditEvent>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <table class="data-table" data-testid="audit">
-            <thead>
-                <tr>
-                    <th scope="col">{move || i18n.t("audit-when")}</th>
-                    <th scope="col">{move || i18n.t("audit-who")}</th>
-                    <th scope="col">{move || i18n.t("audit-what")}</th>
-                    <th scope="col">{move || i18n.t("audit-whom")}</th>
-                    <th scope="col">{move || i18n.t("audit-details")}</th>
-                </tr>
-            </thead>
+            <TableHead columns=&["audit-when", "audit-who", "audit-what", "audit-whom", "audit-details"] />
             <tbody>
                 {events
                     .into_iter()

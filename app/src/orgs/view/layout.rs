@@ -2,10 +2,7 @@
 //! role may use) and the overview page.
 
 use leptos::prelude::*;
-use leptos_router::{
-    components::{A, Outlet},
-    hooks::{use_location, use_params_map},
-};
+use leptos_router::{components::Outlet, hooks::use_params_map};
 
 use crate::{
     account::view::RequireUser,
@@ -17,7 +14,7 @@ use crate::{
         model::{OrgSummary, SlugInput},
         permissions::Permission,
     },
-    shell::{ErrorView, NotFound},
+    shell::{ErrorView, NotFound, Tabs},
 };
 
 /// The organization of the current URL, loaded once for the frame and every page in it.
@@ -73,38 +70,25 @@ pub fn OrgLayout() -> impl IntoView {
 #[component]
 fn OrgHeader(org: OrgSummary) -> impl IntoView {
     let i18n = use_i18n();
-    let location = use_location();
     let base = format!("/o/{}", org.slug);
     let role = org.role;
-    let tab = move |path: String, key: &'static str| {
-        let here = path.clone();
-        view! {
-            <li>
-                <A href=path attr:aria-current=move || (location.pathname.get() == here).then_some("page")>
-                    {move || i18n.t(key)}
-                </A>
-            </li>
-        }
-    };
+    let mut tabs =
+        vec![(base.clone(), "org-tab-overview"), (format!("{base}/team"), "org-tab-team")];
+    if role.can(Permission::OrganizationUpdate) {
+        tabs.push((format!("{base}/settings"), "org-tab-settings"));
+    }
+    if role.can(Permission::AuditRead) {
+        tabs.push((format!("{base}/audit"), "org-tab-audit"));
+    }
     view! {
         <header class="org-header">
             <h1 data-testid="org-name">{org.name.clone()}</h1>
             <p class="org-role">
                 {move || i18n.t_args("org-your-role", &[("role", i18n.t(role.label_key()).into())])}
             </p>
-            <nav class="tabs" aria-label=move || i18n.t("org-nav")>
-                <ul>
-                    {tab(base.clone(), "org-tab-overview")}
-                    {tab(format!("{base}/team"), "org-tab-team")}
-                    {role
-                        .can(Permission::OrganizationUpdate)
-                        .then(|| tab(format!("{base}/settings"), "org-tab-settings"))}
-                    {role.can(Permission::AuditRead).then(|| tab(format!("{base}/audit"), "org-tab-audit"))}
-                </ul>
-            </nav>
+            <Tabs label="org-nav" items=tabs />
         </header>
     }
-    .into_any()
 }
 
 /// Renders `render` with the active organization once it is loaded (nothing while loading or

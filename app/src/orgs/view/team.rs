@@ -18,6 +18,7 @@ use crate::{
         permissions::{Permission, Role},
     },
     shell::ErrorView,
+    shell::TableHead,
 };
 
 /// `/o/{slug}/team`.
@@ -97,22 +98,7 @@ fn MembersTable(org: OrgSummary, list: Vec<MemberInfo>, actions: MemberActions) 
     let can_manage = org.role.can(Permission::MemberUpdate);
     view! {
         <table class="data-table" data-testid="members">
-            <thead>
-                <tr>
-                    <th scope="col">{move || i18n.t("team-name")}</th>
-                    <th scope="col">{move || i18n.t("team-email")}</th>
-                    <th scope="col">{move || i18n.t("team-role")}</th>
-                    <th scope="col">{move || i18n.t("team-joined")}</th>
-                    {can_manage
-                        .then(|| {
-                            view! {
-                                <th scope="col">
-                                    <span class="visually-hidden">{move || i18n.t("team-actions")}</span>
-                                </th>
-                            }
-                        })}
-                </tr>
-            </thead>
+            <TableHead columns=&["team-name", "team-email", "team-role", "team-joined"] actions=can_manage />
             <tbody>
                 {list
                     .into_iter()
@@ -288,17 +274,7 @@ fn InvitationsTable(
     let i18n = use_i18n();
     view! {
         <table class="data-table" data-testid="invitations">
-            <thead>
-                <tr>
-                    <th scope="col">{move || i18n.t("team-email")}</th>
-                    <th scope="col">{move || i18n.t("team-role")}</th>
-                    <th scope="col">{move || i18n.t("invitations-by")}</th>
-                    <th scope="col">{move || i18n.t("invitations-expires")}</th>
-                    <th scope="col">
-                        <span class="visually-hidden">{move || i18n.t("team-actions")}</span>
-                    </th>
-                </tr>
-            </thead>
+            <TableHead columns=&["team-email", "team-role", "invitations-by", "invitations-expires"] actions=true />
             <tbody>
                 {list
                     .into_iter()
