@@ -13,6 +13,7 @@ pub mod orgs;
 pub mod preferences;
 pub mod shell;
 pub mod system;
+pub mod todos;
 pub mod validation;
 
 #[cfg(feature = "ssr")]

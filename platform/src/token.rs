@@ -55,6 +55,16 @@ fn hex(bytes: &[u8]) -> String {
     })
 }
 
+/// Opaque, URL-safe text for a value the client hands back unchanged (a page cursor).
+pub fn to_opaque(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The bytes of [`to_opaque`] text, or `None` for text it did not produce.
+pub fn from_opaque(text: &str) -> Option<Vec<u8>> {
+    URL_SAFE_NO_PAD.decode(text).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,6 +12,8 @@ const LEASE: Duration = Duration::from_secs(50 * 60);
 const JOB: &str = "auth-purge";
 /// How long an expired invitation stays listed before the purge deletes it.
 const INVITATION_RETENTION: chrono::TimeDelta = chrono::TimeDelta::days(30);
+/// How long a soft-deleted todo is kept before the purge deletes it for good.
+const DELETED_TODO_RETENTION: chrono::TimeDelta = chrono::TimeDelta::days(30);
 
 /// Starts the maintenance loop in the background.
 pub fn spawn(platform: Platform) -> tokio::task::JoinHandle<()> {
@@ -26,8 +28,8 @@ pub fn spawn(platform: Platform) -> tokio::task::JoinHandle<()> {
     })
 }
 
-/// One round: if this instance gets the lease, deletes expired sessions, one-time tokens and
-/// long-expired invitations.
+/// One round: if this instance gets the lease, deletes expired sessions, one-time tokens,
+/// long-expired invitations and todos deleted more than 30 days ago.
 pub async fn run_once(platform: &Platform, holder: &str) -> bool {
     match lease::try_acquire(&platform.db, JOB, holder, LEASE).await {
         Ok(true) => {}
@@ -42,11 +44,20 @@ pub async fn run_once(platform: &Platform, holder: &str) -> bool {
         // Expired invitations stay listed (to be resent) for a while before they go.
         let cutoff = platform::clock::now_utc() - INVITATION_RETENTION;
         let invitations = app::invitations::store::purge_expired(&platform.db, cutoff).await?;
-        Ok::<_, platform::DbError>((sessions, tokens, invitations))
+        let cutoff = platform::clock::now_utc() - DELETED_TODO_RETENTION;
+        let todos = app::todos::store::purge_deleted(&platform.db, cutoff).await?;
+        Ok::<_, platform::DbError>((sessions, tokens, invitations, todos))
     };
     match purged.await {
-        Ok((sessions, tokens, invitations)) => {
-            tracing::info!(job = JOB, sessions, tokens, invitations, "expired records purged");
+        Ok((sessions, tokens, invitations, todos)) => {
+            tracing::info!(
+                job = JOB,
+                sessions,
+                tokens,
+                invitations,
+                todos,
+                "expired records purged"
+            );
             true
         }
         Err(error) => {

@@ -11,10 +11,10 @@
 
 mod common;
 
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use common::{TestApp, TestResponse, assert_error, block_on};
 use diesel::{ExpressionMethods, QueryDsl};
-use platform::db::schema::{audit_log, invitations, memberships, organizations};
+use platform::db::schema::{audit_log, invitations, memberships, organizations, todos};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -26,6 +26,10 @@ struct Ids {
     subject: String,
     /// An open invitation.
     invitation: String,
+    /// A todo.
+    todo: String,
+    /// The undo token of a todo deleted a moment ago.
+    undo: String,
 }
 
 /// How a server function is called.
@@ -33,6 +37,8 @@ struct Ids {
 enum Method {
     Get,
     Post,
+    /// A JSON body.
+    Json,
 }
 
 /// One organization-scoped server function.
@@ -48,6 +54,7 @@ struct OrgCall {
 }
 
 const ALL: &[&str] = &["owner", "admin", "member", "viewer"];
+const WORKERS: &[&str] = &["owner", "admin", "member"];
 const MANAGERS: &[&str] = &["owner", "admin"];
 const OWNERS: &[&str] = &["owner"];
 
@@ -146,6 +153,58 @@ const ORG_CALLS: &[OrgCall] = &[
         allowed: MANAGERS,
         permission: Some("invitation:cancel"),
     },
+    OrgCall {
+        path: "/api/todos",
+        method: Method::Get,
+        input: |ids| format!("org={}", ids.org),
+        allowed: ALL,
+        permission: Some("todos:read"),
+    },
+    OrgCall {
+        path: "/api/todos/get",
+        method: Method::Get,
+        input: |ids| format!("org={}&id={}", ids.org, ids.todo),
+        allowed: ALL,
+        permission: Some("todos:read"),
+    },
+    OrgCall {
+        path: "/api/todos/create",
+        method: Method::Post,
+        input: |ids| format!("org={}&title=New", ids.org),
+        allowed: WORKERS,
+        permission: Some("todos:create"),
+    },
+    OrgCall {
+        path: "/api/todos/update",
+        method: Method::Json,
+        input: |ids| {
+            serde_json::json!({ "org": ids.org, "id": ids.todo, "title": "Changed", "due_date": null })
+                .to_string()
+        },
+        allowed: WORKERS,
+        permission: Some("todos:update"),
+    },
+    OrgCall {
+        path: "/api/todos/toggle",
+        method: Method::Post,
+        input: |ids| format!("org={}&id={}", ids.org, ids.todo),
+        allowed: WORKERS,
+        permission: Some("todos:update"),
+    },
+    OrgCall {
+        path: "/api/todos/delete",
+        method: Method::Post,
+        input: |ids| format!("org={}&id={}", ids.org, ids.todo),
+        allowed: WORKERS,
+        permission: Some("todos:delete"),
+    },
+    OrgCall {
+        path: "/api/todos/undo",
+        method: Method::Post,
+        input: |ids| format!("org={}&token={}", ids.org, ids.undo),
+        allowed: WORKERS,
+        permission: Some("todos:delete"),
+    },
 ];
 
 impl OrgCall {
@@ -154,6 +213,15 @@ impl OrgCall {
         match self.method {
             Method::Get => app.get_as(&format!("{}?{input}", self.path), Some(cookie)).await,
             Method::Post => app.call(self.path, &input, Some(cookie)).await,
+            Method::Json => {
+                let request = common::form_request(self.path)
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .header(header::ACCEPT, "application/json")
+                    .header(header::COOKIE, format!("session={cookie}"))
+                    .body(axum::body::Body::from(input))
+                    .expect("request");
+                app.send(request).await
+            }
         }
     }
 }
@@ -224,8 +292,32 @@ async fn organization(app: &TestApp, people: &People, owner: &str, name: &str) -
         .await
         .expect("database")
         .expect("invited");
-    Ids { org, slug, subject: people.id("subject").to_owned(), invitation }
+    let (todo, undo) = todo_and_undo(app, people.cookie(owner), &org).await;
+    Ids { org, slug, subject: people.id("subject").to_owned(), invitation, todo, undo }
 }
+
+/// A todo of `org`, and the undo token of another one just deleted.
+async fn todo_and_undo(app: &TestApp, cookie: &str, org: &str) -> (String, String) {
+    let create = async |title: &str| {
+        let created = app
+            .call(
+                "/api/todos/create",
+                &format!("org={org}&title={title}&due_date=2026-12-24"),
+                Some(cookie),
+            )
+            .await;
+        created.json()["id"].as_str().expect("a todo").to_owned()
+    };
+    let todo = create("Kept").await;
+    let doomed = create("Deleted").await;
+    let deleted =
+        app.call("/api/todos/delete", &format!("org={org}&id={doomed}"), Some(cookie)).await;
+    let undo = deleted.json()["undo_token"].as_str().expect("an undo token").to_owned();
+    (todo, undo)
+}
+
+/// A todo's id, title, completion, due date and deletion time.
+type TodoState = (String, String, bool, Option<chrono::NaiveDate>, Option<chrono::NaiveDateTime>);
 
 /// Everything stored about one organization, to compare before and after a call.
 async fn snapshot(app: &TestApp, org: &str) -> String {
@@ -254,10 +346,19 @@ async fn snapshot(app: &TestApp, org: &str) -> String {
                 .load(conn)
                 .await?
         });
+        let todo_rows: Vec<TodoState> =
+            platform::with_conn!(db, conn => {
+                todos::table
+                    .filter(todos::organization_id.eq(org))
+                    .order(todos::id)
+                    .select((todos::id, todos::title, todos::completed, todos::due_date, todos::deleted_at))
+                    .load(conn)
+                    .await?
+            });
         let audit: i64 = platform::with_conn!(db, conn => {
             audit_log::table.filter(audit_log::organization_id.eq(org)).count().get_result(conn).await?
         });
-        Ok(format!("{org_row:?} {members:?} {invites:?} audit={audit}"))
+        Ok(format!("{org_row:?} {members:?} {invites:?} {todo_rows:?} audit={audit}"))
     }
     .await;
     state.expect("snapshot")
@@ -269,10 +370,11 @@ fn each_role_gets_exactly_what_the_permission_table_grants() {
         for app in TestApp::each_backend_with(|c| c.require_email_verification = false).await {
             let backend = app.backend();
             let people = People::sign_up(&app).await;
-            for call in ORG_CALLS {
+            for (n, call) in ORG_CALLS.iter().enumerate() {
                 for role in ["viewer", "member", "admin", "owner"] {
                     // A fresh organization for every attempt: allowed calls change things.
-                    let ids = organization(&app, &people, "owner", "Matrix").await;
+                    let ids =
+                        organization(&app, &people, "owner", &format!("Matrix+{n}+{role}")).await;
                     let before = snapshot(&app, &ids.org).await;
                     let response = call.call(&app, &ids, people.cookie(role)).await;
                     let label = format!("{backend} {role} {}", call.path);
@@ -316,11 +418,14 @@ fn no_call_reaches_into_another_organization() {
                     )
                     .await
                     .json();
+                let (todo, undo) = todo_and_undo(&app, &b_owner, &org).await;
                 Ids {
                     slug: created["slug"].as_str().expect("slug").to_owned(),
                     subject: app.user_id(&b_member).await,
                     invitation: invited["id"].as_str().expect("invitation id").to_owned(),
                     org,
+                    todo,
+                    undo,
                 }
             };
             let snapshots = async || (snapshot(&app, &a.org).await, snapshot(&app, &b.org).await);
@@ -333,6 +438,8 @@ fn no_call_reaches_into_another_organization() {
                 slug: a.slug.clone(),
                 subject: b.subject.clone(),
                 invitation: b.invitation.clone(),
+                todo: b.todo.clone(),
+                undo: b.undo.clone(),
             };
             for call in ORG_CALLS {
                 // B's organization outright.
@@ -343,7 +450,10 @@ fn no_call_reaches_into_another_organization() {
                 assert_error(&response, StatusCode::NOT_FOUND, "BIZ_NOT_FOUND");
                 // A's organization with B's member and invitation (where a call names them).
                 let input = (call.input)(&mixed);
-                if input.contains(&b.subject) || input.contains(&b.invitation) {
+                if [&b.subject, &b.invitation, &b.todo, &b.undo]
+                    .iter()
+                    .any(|id| input.contains(id.as_str()))
+                {
                     let response = call.call(&app, &mixed, owner).await;
                     assert_error(&response, StatusCode::NOT_FOUND, "BIZ_NOT_FOUND");
                 }

@@ -11,29 +11,13 @@ use diesel::{
 use platform::{
     Db, DbError,
     clock::{new_id, now_utc},
-    db::schema::{admin_audit_log, memberships, organizations, users},
+    db::{
+        schema::{admin_audit_log, memberships, organizations, users},
+        text::{contains_pattern, lower},
+    },
 };
 
 use crate::{auth::server::store::UserRow, orgs::store::OrgRow};
-
-#[diesel::declare_sql_function]
-extern "SQL" {
-    /// SQL `lower(text)`, the same on both backends.
-    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
-}
-
-/// A `LIKE` pattern matching `query` anywhere, its wildcards escaped (with `\`).
-fn contains_pattern(query: &str) -> String {
-    let mut pattern = String::from("%");
-    for c in query.to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
-}
 
 /// Accounts whose address or name contains `query`, newest first: `limit` of them from
 /// `offset`, and how many match in all.
@@ -226,15 +210,4 @@ pub async fn emails(db: &Db, ids: &[String]) -> Result<HashMap<String, String>, 
         users::table.filter(users::id.eq_any(ids)).select((users::id, users::email)).load(conn).await?
     });
     Ok(rows.into_iter().collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::contains_pattern;
-
-    #[test]
-    fn wildcards_in_searches_are_literal() {
-        assert_eq!(contains_pattern("Ada"), "%ada%");
-        assert_eq!(contains_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
-    }
 }

@@ -68,7 +68,9 @@ async fn free_slug(platform: &Platform, name: &str) -> Result<String, AppError> 
             return Ok(candidate);
         }
     }
-    Ok(format!("{base}-{}", &platform::clock::new_id()[..8]))
+    // Ids are UUIDv7: the time comes first, the random bits last.
+    let id = platform::clock::new_id();
+    Ok(format!("{base}-{}", &id[id.len() - 8..]))
 }
 
 /// Creates an organization owned by the caller.

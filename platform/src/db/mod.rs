@@ -5,6 +5,7 @@ mod error;
 mod macros;
 mod migrations;
 pub mod schema;
+pub mod text;
 
 use std::time::Duration;
 

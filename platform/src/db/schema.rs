@@ -117,6 +117,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Todos: organization-scoped, soft-deleted (`deleted_at`) before they are purged.
+    todos (id) {
+        id -> Text,
+        organization_id -> Text,
+        title -> Text,
+        description -> Nullable<Text>,
+        priority -> Integer,
+        due_date -> Nullable<Date>,
+        assigned_to -> Nullable<Text>,
+        completed -> Bool,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(auth_tokens -> users (user_id));
 diesel::joinable!(memberships -> users (user_id));
@@ -130,5 +148,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     memberships,
     audit_log,
     invitations,
-    admin_audit_log
+    admin_audit_log,
+    todos
 );

@@ -1,0 +1,422 @@
+//! Todo types and inputs, shared by server and browser. Dates travel as `YYYY-MM-DD` text.
+
+use garde::Validate;
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::{error::ErrorCode, validation::rule_error};
+
+/// Longest title, in characters (after trimming).
+pub const TITLE_MAX_CHARS: usize = 500;
+/// Longest description, in characters.
+pub const DESCRIPTION_MAX_CHARS: usize = 10_000;
+/// Largest page of the list.
+pub const PAGE_MAX: u32 = 100;
+/// Page size when none is asked for.
+pub const PAGE_DEFAULT: u32 = 25;
+/// How long a delete can be undone, in seconds.
+pub const UNDO_SECONDS: i64 = 10;
+
+/// How urgent a todo is. Stored as 1 / 3 / 5 / 7, leaving room between the levels; reading
+/// maps ≤ 2 to low, ≤ 4 to medium, ≤ 6 to high, anything above to urgent.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    /// 1.
+    Low,
+    /// 3.
+    #[default]
+    Medium,
+    /// 5.
+    High,
+    /// 7.
+    Urgent,
+}
+
+impl Priority {
+    /// Every priority, lowest first.
+    pub const ALL: [Self; 4] = [Self::Low, Self::Medium, Self::High, Self::Urgent];
+
+    /// The stored number.
+    pub fn stored(self) -> i32 {
+        match self {
+            Self::Low => 1,
+            Self::Medium => 3,
+            Self::High => 5,
+            Self::Urgent => 7,
+        }
+    }
+
+    /// The priority of a stored number.
+    pub fn from_stored(value: i32) -> Self {
+        match value {
+            ..=2 => Self::Low,
+            3..=4 => Self::Medium,
+            5..=6 => Self::High,
+            _ => Self::Urgent,
+        }
+    }
+
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+            Self::Urgent => "urgent",
+        }
+    }
+
+    /// The priority with this wire name.
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == value.trim())
+    }
+
+    /// The translation key of its name.
+    pub fn label_key(self) -> &'static str {
+        match self {
+            Self::Low => "priority-low",
+            Self::Medium => "priority-medium",
+            Self::High => "priority-high",
+            Self::Urgent => "priority-urgent",
+        }
+    }
+}
+
+/// A todo as the API returns it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Todo {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Longer text, if any.
+    pub description: Option<String>,
+    /// Priority.
+    pub priority: Priority,
+    /// Due date (`YYYY-MM-DD`), if any.
+    pub due_date: Option<String>,
+    /// The member it is assigned to, if any.
+    pub assigned_to: Option<String>,
+    /// Done.
+    pub completed: bool,
+    /// Who created it (`None` once that account is gone).
+    pub created_by: Option<String>,
+    /// Created (`YYYY-MM-DDTHH:MM:SS` UTC).
+    pub created_at: String,
+    /// Last changed (`YYYY-MM-DDTHH:MM:SS` UTC).
+    pub updated_at: String,
+}
+
+/// One page of the list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TodoPage {
+    /// The todos of this page.
+    pub todos: Vec<Todo>,
+    /// Pass as `cursor` for the next page; `None` on the last one.
+    pub next_cursor: Option<String>,
+    /// Todos matching the filters, across all pages.
+    pub total: i64,
+}
+
+/// What deleting answers: the token that undoes it within [`UNDO_SECONDS`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deleted {
+    /// Pass to `POST /api/todos/undo`.
+    pub undo_token: String,
+    /// How many todos were deleted.
+    pub count: usize,
+}
+
+/// Whether `value` is a calendar date `YYYY-MM-DD`.
+pub fn is_date(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return false;
+    }
+    let number = |range: std::ops::Range<usize>| value[range].parse::<u32>().ok();
+    let (Some(year), Some(month), Some(day)) = (number(0..4), number(5..7), number(8..10)) else {
+        return false;
+    };
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    year >= 1 && (1..=days).contains(&day)
+}
+
+#[allow(clippy::ref_option)] // garde hands custom rules a reference to the field
+fn optional_date_rule(value: &Option<String>) -> garde::Result {
+    match value.as_deref().map(str::trim) {
+        None | Some("") => Ok(()),
+        Some(date) if is_date(date) => Ok(()),
+        Some(_) => Err(rule_error(ErrorCode::ValInvalidFormat)),
+    }
+}
+
+#[allow(clippy::ref_option)] // garde hands custom rules a reference to the field
+fn optional_priority_rule(value: &Option<String>) -> garde::Result {
+    match value.as_deref().map(str::trim) {
+        None | Some("") => Ok(()),
+        Some(p) if Priority::parse(p).is_some() => Ok(()),
+        Some(_) => Err(rule_error(ErrorCode::ValInvalidFormat)),
+    }
+}
+
+fn title_rule(value: &str) -> garde::Result {
+    let chars = value.trim().chars().count();
+    if chars == 0 {
+        Err(rule_error(ErrorCode::ValRequiredField))
+    } else if chars > TITLE_MAX_CHARS {
+        Err(rule_error(ErrorCode::ValTooLong))
+    } else {
+        Ok(())
+    }
+}
+
+/// Input of `POST /api/todos/create` (a form: empty fields mean "none").
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+pub struct CreateTodoInput {
+    /// The organization's id.
+    #[garde(length(min = 1, max = 64))]
+    pub org: String,
+    /// 1–500 characters after trimming.
+    #[garde(custom(|v: &String, (): &()| title_rule(v)))]
+    pub title: String,
+    /// Up to 10,000 characters.
+    #[serde(default)]
+    #[garde(inner(length(chars, max = DESCRIPTION_MAX_CHARS)))]
+    pub description: Option<String>,
+    /// `low`, `medium` (default), `high` or `urgent`.
+    #[serde(default)]
+    #[garde(custom(|v: &Option<String>, (): &()| optional_priority_rule(v)))]
+    pub priority: Option<String>,
+    /// `YYYY-MM-DD`.
+    #[serde(default)]
+    #[garde(custom(|v: &Option<String>, (): &()| optional_date_rule(v)))]
+    pub due_date: Option<String>,
+    /// A member's user id.
+    #[serde(default)]
+    #[garde(inner(length(max = 64)))]
+    pub assigned_to: Option<String>,
+}
+
+#[allow(clippy::option_option)] // absent, null and a value are three different requests
+/// Reads a field that may be absent (`None`: leave as is), `null` (`Some(None)`: clear) or a
+/// value (`Some(Some(v))`).
+fn double_option<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+#[allow(clippy::ref_option)] // garde hands custom rules a reference to the field
+fn patch_title_rule(value: &Option<String>) -> garde::Result {
+    value.as_deref().map_or(Ok(()), title_rule)
+}
+
+#[allow(clippy::option_option, clippy::ref_option)]
+fn patch_date_rule(value: &Option<Option<String>>) -> garde::Result {
+    match value {
+        Some(Some(date)) if !is_date(date.trim()) => Err(rule_error(ErrorCode::ValInvalidFormat)),
+        _ => Ok(()),
+    }
+}
+
+#[allow(clippy::option_option, clippy::ref_option)]
+fn patch_text_rule(value: &Option<Option<String>>, max: usize) -> garde::Result {
+    match value {
+        Some(Some(text)) if text.chars().count() > max => Err(rule_error(ErrorCode::ValTooLong)),
+        _ => Ok(()),
+    }
+}
+
+#[allow(clippy::ref_option)]
+fn patch_priority_rule(value: &Option<String>) -> garde::Result {
+    match value {
+        Some(p) if Priority::parse(p).is_none() => Err(rule_error(ErrorCode::ValInvalidFormat)),
+        _ => Ok(()),
+    }
+}
+
+/// Input of `POST /api/todos/update` (JSON): only the fields present change; `null` clears
+/// an optional one.
+#[allow(clippy::option_option)] // absent, null and a value are three different requests
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+pub struct UpdateTodoInput {
+    /// The organization's id.
+    #[garde(length(min = 1, max = 64))]
+    pub org: String,
+    /// The todo's id.
+    #[garde(length(min = 1, max = 64))]
+    pub id: String,
+    /// New title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[garde(custom(|v: &Option<String>, (): &()| patch_title_rule(v)))]
+    pub title: Option<String>,
+    /// New description, or `null`.
+    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[garde(custom(|v: &Option<Option<String>>, (): &()| patch_text_rule(v, DESCRIPTION_MAX_CHARS)))]
+    pub description: Option<Option<String>>,
+    /// New priority.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[garde(custom(|v: &Option<String>, (): &()| patch_priority_rule(v)))]
+    pub priority: Option<String>,
+    /// New due date, or `null`.
+    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[garde(custom(|v: &Option<Option<String>>, (): &()| patch_date_rule(v)))]
+    pub due_date: Option<Option<String>>,
+    /// New assignee, or `null`.
+    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[garde(custom(|v: &Option<Option<String>>, (): &()| patch_text_rule(v, 64)))]
+    pub assigned_to: Option<Option<String>>,
+}
+
+/// Input naming one todo.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+pub struct TodoInput {
+    /// The organization's id.
+    #[garde(length(min = 1, max = 64))]
+    pub org: String,
+    /// The todo's id.
+    #[garde(length(min = 1, max = 64))]
+    pub id: String,
+}
+
+/// Input of `POST /api/todos/undo`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+pub struct UndoInput {
+    /// The organization's id.
+    #[garde(length(min = 1, max = 64))]
+    pub org: String,
+    /// The token the delete answered.
+    #[garde(length(min = 1, max = 128))]
+    pub token: String,
+}
+
+/// The sort keys of the list.
+pub const SORTS: [&str; 4] = ["created", "due", "priority", "title"];
+
+#[allow(clippy::ref_option)] // garde hands custom rules a reference to the field
+fn sort_rule(value: &Option<String>) -> garde::Result {
+    match value.as_deref().map(str::trim) {
+        None | Some("") => Ok(()),
+        Some(sort) if SORTS.contains(&sort) => Ok(()),
+        Some(_) => Err(rule_error(ErrorCode::ValInvalidFormat)),
+    }
+}
+
+#[allow(clippy::ref_option)] // garde hands custom rules a reference to the field
+fn choice_rule(value: &Option<String>, choices: &[&str]) -> garde::Result {
+    match value.as_deref().map(str::trim) {
+        None | Some("") => Ok(()),
+        Some(choice) if choices.contains(&choice) => Ok(()),
+        Some(_) => Err(rule_error(ErrorCode::ValInvalidFormat)),
+    }
+}
+
+#[allow(clippy::ref_option)] // garde hands custom rules a reference to the field
+fn limit_rule(value: &Option<String>) -> garde::Result {
+    match value.as_deref().map(str::trim) {
+        None | Some("") => Ok(()),
+        Some(n) => match n.parse::<u32>() {
+            Ok(1..=PAGE_MAX) => Ok(()),
+            _ => Err(rule_error(ErrorCode::ValInvalidFormat)),
+        },
+    }
+}
+
+/// Input of `GET /api/todos` (every field text, as query strings carry it).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+pub struct ListTodosInput {
+    /// The organization's id.
+    #[garde(length(min = 1, max = 64))]
+    pub org: String,
+    /// `created` (default), `due`, `priority` or `title`.
+    #[serde(default)]
+    #[garde(custom(|v: &Option<String>, (): &()| sort_rule(v)))]
+    pub sort: Option<String>,
+    /// `asc` or `desc` (default).
+    #[serde(default)]
+    #[garde(custom(|v: &Option<String>, (): &()| choice_rule(v, &["asc", "desc"])))]
+    pub dir: Option<String>,
+    /// `all` (default), `open` or `done`.
+    #[serde(default)]
+    #[garde(custom(|v: &Option<String>, (): &()| choice_rule(v, &["all", "open", "done"])))]
+    pub status: Option<String>,
+    /// Only this priority.
+    #[serde(default)]
+    #[garde(custom(|v: &Option<String>, (): &()| optional_priority_rule(v)))]
+    pub priority: Option<String>,
+    /// Only todos assigned to this user id.
+    #[serde(default)]
+    #[garde(inner(length(max = 64)))]
+    pub assignee: Option<String>,
+    /// Only todos created by this user id.
+    #[serde(default)]
+    #[garde(inner(length(max = 64)))]
+    pub creator: Option<String>,
+    /// Only todos due on or before this date.
+    #[serde(default)]
+    #[garde(custom(|v: &Option<String>, (): &()| optional_date_rule(v)))]
+    pub due_before: Option<String>,
+    /// Only todos due on or after this date.
+    #[serde(default)]
+    #[garde(custom(|v: &Option<String>, (): &()| optional_date_rule(v)))]
+    pub due_after: Option<String>,
+    /// Text in the title or description (case-insensitive).
+    #[serde(default)]
+    #[garde(inner(length(chars, max = 200)))]
+    pub q: Option<String>,
+    /// Page size, 1–100 (default 25).
+    #[serde(default)]
+    #[garde(custom(|v: &Option<String>, (): &()| limit_rule(v)))]
+    pub limit: Option<String>,
+    /// From `next_cursor` of the previous page.
+    #[serde(default)]
+    #[garde(inner(length(max = 512)))]
+    pub cursor: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn priorities_map_from_their_stored_numbers() {
+        for priority in Priority::ALL {
+            assert_eq!(Priority::from_stored(priority.stored()), priority);
+        }
+        assert_eq!(Priority::from_stored(2), Priority::Low);
+        assert_eq!(Priority::from_stored(4), Priority::Medium);
+        assert_eq!(Priority::from_stored(6), Priority::High);
+        assert_eq!(Priority::from_stored(9), Priority::Urgent);
+    }
+
+    #[test]
+    fn dates_are_calendar_dates() {
+        assert!(is_date("2026-02-28"));
+        assert!(is_date("2024-02-29"));
+        assert!(!is_date("2026-02-29"));
+        assert!(!is_date("2026-13-01"));
+        assert!(!is_date("26-01-01"));
+        assert!(!is_date("2026-1-01"));
+    }
+
+    #[test]
+    fn null_clears_and_absence_keeps() {
+        let patch: UpdateTodoInput =
+            serde_json::from_str(r#"{"org":"o","id":"t","due_date":null,"title":"x"}"#)
+                .expect("json");
+        assert_eq!(patch.due_date, Some(None));
+        assert_eq!(patch.description, None);
+        assert_eq!(patch.title.as_deref(), Some("x"));
+    }
+}

@@ -1,0 +1,308 @@
+//! Todo flows: each starts from the signed-in caller, goes through [`OrgContext::require`] and
+//! a permission of the table, and touches only that organization's rows.
+
+use chrono::NaiveDate;
+use platform::Platform;
+use serde::{Deserialize, Serialize};
+
+use super::{
+    model::{
+        CreateTodoInput, Deleted, ListTodosInput, PAGE_DEFAULT, Priority, Todo, TodoInput,
+        TodoPage, UNDO_SECONDS, UndoInput, UpdateTodoInput,
+    },
+    store::{self, Cursor, Filters, ListError, NewTodo, Sort, TodoChanges, TodoRow},
+};
+use crate::{
+    auth::server::AuthContext,
+    error::{AppError, ErrorCode},
+    orgs::{context::OrgContext, permissions::Permission, store as orgs},
+    state::AppState,
+    validation::validate,
+};
+
+fn timestamp(at: chrono::NaiveDateTime) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
+/// The API form of a stored todo.
+pub fn to_todo(row: TodoRow) -> Todo {
+    Todo {
+        priority: Priority::from_stored(row.priority),
+        due_date: row.due_date.map(|date| date.to_string()),
+        created_at: timestamp(row.created_at),
+        updated_at: timestamp(row.updated_at),
+        id: row.id,
+        title: row.title,
+        description: row.description,
+        assigned_to: row.assigned_to,
+        completed: row.completed,
+        created_by: row.created_by,
+    }
+}
+
+fn todo_not_found() -> AppError {
+    AppError::not_found("todo")
+}
+
+fn date(value: &str, field: &str) -> Result<NaiveDate, AppError> {
+    value.trim().parse().map_err(|_| AppError::invalid_field(field, ErrorCode::ValInvalidFormat))
+}
+
+/// Text that is empty after trimming counts as absent.
+fn present(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// Checks an assignment: only owners and admins (`todos:assign`) assign to others, a member
+/// only to themselves; the assignee must belong to the organization (`VAL_INVALID_FORMAT` on
+/// `assigned_to` otherwise).
+async fn check_assignee(
+    platform: &Platform,
+    org: &OrgContext,
+    assignee: Option<&str>,
+) -> Result<(), AppError> {
+    let Some(assignee) = assignee else { return Ok(()) };
+    if assignee != org.auth.user.id {
+        org.require_permission(Permission::TodosAssign)?;
+    }
+    if orgs::membership(&platform.db, &org.organization_id, assignee).await?.is_none() {
+        return Err(AppError::invalid_field("assigned_to", ErrorCode::ValInvalidFormat));
+    }
+    Ok(())
+}
+
+/// A page of the organization's todos (`todos:read`).
+pub async fn list(input: ListTodosInput) -> Result<TodoPage, AppError> {
+    let auth = AuthContext::require()?;
+    validate(&input)?;
+    let platform = AppState::platform()?;
+    let org = OrgContext::require(&platform, &auth, &input.org).await?;
+    org.require_permission(Permission::TodosRead)?;
+
+    let sort = match present(input.sort.as_deref()) {
+        Some("due") => Sort::Due,
+        Some("priority") => Sort::Priority,
+        Some("title") => Sort::Title,
+        _ => Sort::Created,
+    };
+    let desc = present(input.dir.as_deref()) != Some("asc");
+    let filters = Filters {
+        completed: match present(input.status.as_deref()) {
+            Some("open") => Some(false),
+            Some("done") => Some(true),
+            _ => None,
+        },
+        priority: present(input.priority.as_deref()).and_then(Priority::parse).map(|p| match p {
+            Priority::Low => (i32::MIN, 2),
+            Priority::Medium => (3, 4),
+            Priority::High => (5, 6),
+            Priority::Urgent => (7, i32::MAX),
+        }),
+        assignee: present(input.assignee.as_deref()).map(str::to_owned),
+        creator: present(input.creator.as_deref()).map(str::to_owned),
+        due_before: present(input.due_before.as_deref())
+            .map(|d| date(d, "due_before"))
+            .transpose()?,
+        due_after: present(input.due_after.as_deref()).map(|d| date(d, "due_after")).transpose()?,
+        text: present(input.q.as_deref()).map(str::to_owned),
+    };
+    let bad_cursor = || AppError::invalid_field("cursor", ErrorCode::ValInvalidFormat);
+    let cursor: Option<Cursor> = present(input.cursor.as_deref())
+        .map(|text| {
+            platform::token::from_opaque(text)
+                .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+                .ok_or_else(bad_cursor)
+        })
+        .transpose()?;
+    let limit =
+        present(input.limit.as_deref()).and_then(|l| l.parse().ok()).unwrap_or(PAGE_DEFAULT);
+    let (mut rows, total) = store::list(
+        &platform.db,
+        &org.organization_id,
+        &filters,
+        sort,
+        desc,
+        cursor.as_ref(),
+        i64::from(limit) + 1,
+    )
+    .await
+    .map_err(|error| match error {
+        ListError::BadCursor => bad_cursor(),
+        ListError::Db(error) => error.into(),
+    })?;
+    let page = usize::try_from(limit).unwrap_or(usize::MAX);
+    let next_cursor = if rows.len() > page {
+        rows.truncate(page);
+        rows.last().map(|row| {
+            let cursor = store::cursor_of(row, sort);
+            platform::token::to_opaque(&serde_json::to_vec(&cursor).unwrap_or_default())
+        })
+    } else {
+        None
+    };
+    Ok(TodoPage { todos: rows.into_iter().map(to_todo).collect(), next_cursor, total })
+}
+
+/// One todo (`todos:read`).
+pub async fn get(input: TodoInput) -> Result<Todo, AppError> {
+    let auth = AuthContext::require()?;
+    validate(&input)?;
+    let platform = AppState::platform()?;
+    let org = OrgContext::require(&platform, &auth, &input.org).await?;
+    org.require_permission(Permission::TodosRead)?;
+    let row = store::get(&platform.db, &org.organization_id, &input.id)
+        .await?
+        .ok_or_else(todo_not_found)?;
+    Ok(to_todo(row))
+}
+
+/// Creates a todo (`todos:create`; assigning to someone else needs `todos:assign`).
+pub async fn create(input: CreateTodoInput) -> Result<Todo, AppError> {
+    let auth = AuthContext::require()?;
+    validate(&input)?;
+    let platform = AppState::platform()?;
+    let org = OrgContext::require(&platform, &auth, &input.org).await?;
+    org.require_permission(Permission::TodosCreate)?;
+    let assignee = present(input.assigned_to.as_deref());
+    check_assignee(&platform, &org, assignee).await?;
+    let due_date = present(input.due_date.as_deref()).map(|d| date(d, "due_date")).transpose()?;
+    let priority = present(input.priority.as_deref()).and_then(Priority::parse).unwrap_or_default();
+    let id = platform::clock::new_id();
+    let now = platform::clock::now_utc();
+    let title = input.title.trim();
+    let description = input.description.as_deref().filter(|d| !d.trim().is_empty());
+    let new = NewTodo {
+        id: &id,
+        organization_id: &org.organization_id,
+        title,
+        description,
+        priority: priority.stored(),
+        due_date,
+        assigned_to: assignee,
+        completed: false,
+        created_by: Some(&auth.user.id),
+        created_at: now,
+        updated_at: now,
+    };
+    store::insert(&platform.db, new).await?;
+    Ok(Todo {
+        id,
+        title: title.to_owned(),
+        description: description.map(str::to_owned),
+        priority,
+        due_date: due_date.map(|d| d.to_string()),
+        assigned_to: assignee.map(str::to_owned),
+        completed: false,
+        created_by: Some(auth.user.id.clone()),
+        created_at: timestamp(now),
+        updated_at: timestamp(now),
+    })
+}
+
+/// Changes the fields present in the input (`todos:update`; `null` clears an optional field).
+pub async fn update(input: UpdateTodoInput) -> Result<Todo, AppError> {
+    let auth = AuthContext::require()?;
+    validate(&input)?;
+    let platform = AppState::platform()?;
+    let org = OrgContext::require(&platform, &auth, &input.org).await?;
+    org.require_permission(Permission::TodosUpdate)?;
+    let assignee = input.assigned_to.as_ref().map(|a| present(a.as_deref()).map(str::to_owned));
+    if let Some(Some(assignee)) = &assignee {
+        check_assignee(&platform, &org, Some(assignee)).await?;
+    }
+    let changes = TodoChanges {
+        title: input.title.as_deref().map(|t| t.trim().to_owned()),
+        description: input.description.map(|d| d.filter(|d| !d.trim().is_empty())),
+        priority: input.priority.as_deref().and_then(Priority::parse).map(Priority::stored),
+        due_date: input
+            .due_date
+            .map(|d| present(d.as_deref()).map(|d| date(d, "due_date")).transpose())
+            .transpose()?,
+        assigned_to: assignee,
+        completed: None,
+        updated_at: Some(platform::clock::now_utc()),
+    };
+    let row = store::update(&platform.db, &org.organization_id, &input.id, &changes)
+        .await?
+        .ok_or_else(todo_not_found)?;
+    Ok(to_todo(row))
+}
+
+/// Marks a todo done, or not done again (`todos:update`).
+pub async fn toggle(input: TodoInput) -> Result<Todo, AppError> {
+    let auth = AuthContext::require()?;
+    validate(&input)?;
+    let platform = AppState::platform()?;
+    let org = OrgContext::require(&platform, &auth, &input.org).await?;
+    org.require_permission(Permission::TodosUpdate)?;
+    let row = store::toggle(&platform.db, &org.organization_id, &input.id)
+        .await?
+        .ok_or_else(todo_not_found)?;
+    Ok(to_todo(row))
+}
+
+/// What an undo token stands for (kept in the cache for [`UNDO_SECONDS`]).
+#[derive(Serialize, Deserialize)]
+struct Undo {
+    org: String,
+    ids: Vec<String>,
+    at: chrono::NaiveDateTime,
+}
+
+fn undo_key(token: &str) -> String {
+    format!("todo-undo:{}", platform::token::hash_token(token))
+}
+
+/// Soft-deletes `ids` and hands out the token that restores them within [`UNDO_SECONDS`].
+async fn delete_ids(
+    platform: &Platform,
+    org: &OrgContext,
+    ids: Vec<String>,
+) -> Result<Deleted, AppError> {
+    let at = platform::clock::now_utc();
+    let deleted = store::soft_delete(&platform.db, &org.organization_id, &ids, at).await?;
+    if deleted.is_empty() {
+        return Err(todo_not_found());
+    }
+    let token = platform::token::new_token();
+    let undo = Undo { org: org.organization_id.clone(), ids: deleted.clone(), at };
+    let ttl = std::time::Duration::from_secs(u64::try_from(UNDO_SECONDS).unwrap_or(10));
+    let json = serde_json::to_string(&undo).map_err(AppError::internal)?;
+    platform.cache.set(&undo_key(&token), &json, ttl).await?;
+    Ok(Deleted { undo_token: token, count: deleted.len() })
+}
+
+/// Deletes a todo (`todos:delete`), undoably for [`UNDO_SECONDS`].
+pub async fn delete(input: TodoInput) -> Result<Deleted, AppError> {
+    let auth = AuthContext::require()?;
+    validate(&input)?;
+    let platform = AppState::platform()?;
+    let org = OrgContext::require(&platform, &auth, &input.org).await?;
+    org.require_permission(Permission::TodosDelete)?;
+    delete_ids(&platform, &org, vec![input.id]).await
+}
+
+/// Restores what a delete removed (`todos:delete`); an unknown, expired or another
+/// organization's token is `BIZ_NOT_FOUND`.
+pub async fn undo(input: UndoInput) -> Result<usize, AppError> {
+    let auth = AuthContext::require()?;
+    validate(&input)?;
+    let platform = AppState::platform()?;
+    let org = OrgContext::require(&platform, &auth, &input.org).await?;
+    org.require_permission(Permission::TodosDelete)?;
+    let key = undo_key(&input.token);
+    let gone = || AppError::not_found("undo");
+    let undo: Undo = platform
+        .cache
+        .get(&key)
+        .await?
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .ok_or_else(gone)?;
+    let fresh = platform::clock::now_utc() - undo.at <= chrono::Duration::seconds(UNDO_SECONDS);
+    if undo.org != org.organization_id || !fresh {
+        return Err(gone());
+    }
+    platform.cache.delete(&key).await?;
+    let restored = store::restore(&platform.db, &org.organization_id, &undo.ids, undo.at).await?;
+    Ok(restored)
+}

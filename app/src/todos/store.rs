@@ -1,0 +1,401 @@
+//! Todo storage. Every query filters on the organization and (except restoring and purging)
+//! skips soft-deleted rows.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::{
+    BoolExpressionMethods, EscapeExpressionMethods, ExpressionMethods, NullableExpressionMethods,
+    OptionalExtension, QueryDsl, SelectableHelper, TextExpressionMethods,
+};
+use platform::{
+    Db, DbError,
+    clock::now_utc,
+    db::{
+        schema::todos,
+        text::{contains_pattern, lower},
+    },
+};
+
+/// A todo as stored.
+#[derive(Clone, Debug, diesel::Queryable, diesel::Selectable)]
+#[diesel(table_name = todos)]
+pub struct TodoRow {
+    /// Id.
+    pub id: String,
+    /// Its organization.
+    pub organization_id: String,
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: Option<String>,
+    /// 1, 3, 5 or 7 (read through `Priority::from_stored`).
+    pub priority: i32,
+    /// Due date.
+    pub due_date: Option<NaiveDate>,
+    /// Assignee.
+    pub assigned_to: Option<String>,
+    /// Done.
+    pub completed: bool,
+    /// Creator.
+    pub created_by: Option<String>,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// Last changed.
+    pub updated_at: NaiveDateTime,
+    /// Soft-deleted at.
+    pub deleted_at: Option<NaiveDateTime>,
+}
+
+/// A todo to create.
+#[derive(Clone, Copy, Debug, diesel::Insertable)]
+#[diesel(table_name = todos)]
+pub struct NewTodo<'a> {
+    /// Id.
+    pub id: &'a str,
+    /// Its organization.
+    pub organization_id: &'a str,
+    /// Title (trimmed).
+    pub title: &'a str,
+    /// Description.
+    pub description: Option<&'a str>,
+    /// Stored priority.
+    pub priority: i32,
+    /// Due date.
+    pub due_date: Option<NaiveDate>,
+    /// Assignee (a member: checked by the caller).
+    pub assigned_to: Option<&'a str>,
+    /// Done.
+    pub completed: bool,
+    /// Creator.
+    pub created_by: Option<&'a str>,
+    /// Now.
+    pub created_at: NaiveDateTime,
+    /// Now.
+    pub updated_at: NaiveDateTime,
+}
+
+/// Inserts a todo.
+pub async fn insert(db: &Db, new: NewTodo<'_>) -> Result<(), DbError> {
+    platform::with_conn!(db, conn => {
+        diesel::insert_into(todos::table).values(new).execute(conn).await?;
+    });
+    Ok(())
+}
+
+/// The live todo `id` of `org_id`.
+pub async fn get(db: &Db, org_id: &str, id: &str) -> Result<Option<TodoRow>, DbError> {
+    Ok(platform::with_conn!(db, conn => {
+        todos::table
+            .filter(todos::organization_id.eq(org_id))
+            .filter(todos::id.eq(id))
+            .filter(todos::deleted_at.is_null())
+            .select(TodoRow::as_select())
+            .first(conn)
+            .await
+            .optional()?
+    }))
+}
+
+/// The changes of an update; `None` leaves a column alone.
+#[derive(Clone, Debug, Default, diesel::AsChangeset)]
+#[diesel(table_name = todos)]
+#[allow(clippy::option_option)] // `Some(None)` sets NULL
+pub struct TodoChanges {
+    /// Title.
+    pub title: Option<String>,
+    /// Description, or `Some(None)` to clear it.
+    pub description: Option<Option<String>>,
+    /// Stored priority.
+    pub priority: Option<i32>,
+    /// Due date, or `Some(None)` to clear it.
+    pub due_date: Option<Option<NaiveDate>>,
+    /// Assignee, or `Some(None)` to clear it.
+    pub assigned_to: Option<Option<String>>,
+    /// Done.
+    pub completed: Option<bool>,
+    /// Now.
+    pub updated_at: Option<NaiveDateTime>,
+}
+
+/// Applies `changes` to the live todo `id` of `org_id`; returns it as it is now.
+pub async fn update(
+    db: &Db,
+    org_id: &str,
+    id: &str,
+    changes: &TodoChanges,
+) -> Result<Option<TodoRow>, DbError> {
+    Ok(platform::with_conn!(db, conn => {
+        diesel::update(
+            todos::table
+                .filter(todos::organization_id.eq(org_id))
+                .filter(todos::id.eq(id))
+                .filter(todos::deleted_at.is_null()),
+        )
+        .set(changes)
+        .returning(TodoRow::as_returning())
+        .get_result(conn)
+        .await
+        .optional()?
+    }))
+}
+
+/// Flips `completed` of the live todo `id` of `org_id` in one statement.
+pub async fn toggle(db: &Db, org_id: &str, id: &str) -> Result<Option<TodoRow>, DbError> {
+    let now = now_utc();
+    Ok(platform::with_conn!(db, conn => {
+        diesel::update(
+            todos::table
+                .filter(todos::organization_id.eq(org_id))
+                .filter(todos::id.eq(id))
+                .filter(todos::deleted_at.is_null()),
+        )
+        .set((todos::completed.eq(diesel::dsl::not(todos::completed)), todos::updated_at.eq(now)))
+        .returning(TodoRow::as_returning())
+        .get_result(conn)
+        .await
+        .optional()?
+    }))
+}
+
+/// Soft-deletes the live todos `ids` of `org_id` at `at`; returns the ids deleted.
+pub async fn soft_delete(
+    db: &Db,
+    org_id: &str,
+    ids: &[String],
+    at: NaiveDateTime,
+) -> Result<Vec<String>, DbError> {
+    Ok(platform::with_conn!(db, conn => {
+        diesel::update(
+            todos::table
+                .filter(todos::organization_id.eq(org_id))
+                .filter(todos::id.eq_any(ids))
+                .filter(todos::deleted_at.is_null()),
+        )
+        .set(todos::deleted_at.eq(Some(at)))
+        .returning(todos::id)
+        .get_results(conn)
+        .await?
+    }))
+}
+
+/// Restores the todos `ids` of `org_id` that the delete at `at` removed; returns how many.
+pub async fn restore(
+    db: &Db,
+    org_id: &str,
+    ids: &[String],
+    at: NaiveDateTime,
+) -> Result<usize, DbError> {
+    Ok(platform::with_conn!(db, conn => {
+        diesel::update(
+            todos::table
+                .filter(todos::organization_id.eq(org_id))
+                .filter(todos::id.eq_any(ids))
+                .filter(todos::deleted_at.eq(Some(at))),
+        )
+        .set(todos::deleted_at.eq(None::<NaiveDateTime>))
+        .execute(conn)
+        .await?
+    }))
+}
+
+/// Deletes for good the todos soft-deleted before `cutoff`; returns how many.
+pub async fn purge_deleted(db: &Db, cutoff: NaiveDateTime) -> Result<usize, DbError> {
+    Ok(platform::with_conn!(db, conn => {
+        diesel::delete(todos::table.filter(todos::deleted_at.lt(cutoff))).execute(conn).await?
+    }))
+}
+
+/// The filters of the list, parsed.
+#[derive(Clone, Debug, Default)]
+pub struct Filters {
+    /// `Some(true)`: done only; `Some(false)`: open only.
+    pub completed: Option<bool>,
+    /// Stored priority range (inclusive).
+    pub priority: Option<(i32, i32)>,
+    /// Assignee.
+    pub assignee: Option<String>,
+    /// Creator.
+    pub creator: Option<String>,
+    /// Due on or before.
+    pub due_before: Option<NaiveDate>,
+    /// Due on or after.
+    pub due_after: Option<NaiveDate>,
+    /// Text in title or description.
+    pub text: Option<String>,
+}
+
+/// A sort key of the list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sort {
+    /// Creation time.
+    Created,
+    /// Due date; todos without one come last in ascending order.
+    Due,
+    /// Priority.
+    Priority,
+    /// Title.
+    Title,
+}
+
+/// Where a page starts: the sort value and the id of the last row of the previous page.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Cursor {
+    /// The sort value, as text.
+    pub value: String,
+    /// The id (ties are broken by id).
+    pub id: String,
+}
+
+/// Stands in for "no due date" so that keyset comparisons work the same on both backends (and
+/// sorts after every real date, also as SQLite text).
+pub const NO_DUE_DATE: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
+    Some(date) => date,
+    None => panic!("a valid date"),
+};
+
+#[diesel::declare_sql_function]
+extern "SQL" {
+    /// SQL `coalesce` of a nullable date.
+    fn coalesce(
+        x: diesel::sql_types::Nullable<diesel::sql_types::Date>,
+        y: diesel::sql_types::Date,
+    ) -> diesel::sql_types::Date;
+}
+
+/// The cursor value of `row` for `sort`.
+pub fn cursor_of(row: &TodoRow, sort: Sort) -> Cursor {
+    let value = match sort {
+        Sort::Created => row.created_at.format("%Y-%m-%dT%H:%M:%S%.f").to_string(),
+        Sort::Due => row.due_date.unwrap_or(NO_DUE_DATE).to_string(),
+        Sort::Priority => row.priority.to_string(),
+        Sort::Title => row.title.clone(),
+    };
+    Cursor { value, id: row.id.clone() }
+}
+
+/// Adds the filters to a boxed todos query.
+macro_rules! filtered {
+    ($org_id:expr, $filters:expr) => {{
+        let filters: &Filters = $filters;
+        let mut query = todos::table
+            .filter(todos::organization_id.eq($org_id))
+            .filter(todos::deleted_at.is_null())
+            .into_boxed();
+        if let Some(done) = filters.completed {
+            query = query.filter(todos::completed.eq(done));
+        }
+        if let Some((low, high)) = filters.priority {
+            query = query.filter(todos::priority.between(low, high));
+        }
+        if let Some(assignee) = &filters.assignee {
+            query = query.filter(todos::assigned_to.eq(assignee.clone()));
+        }
+        if let Some(creator) = &filters.creator {
+            query = query.filter(todos::created_by.eq(creator.clone()));
+        }
+        if let Some(date) = filters.due_before {
+            query = query.filter(todos::due_date.le(date));
+        }
+        if let Some(date) = filters.due_after {
+            query = query.filter(todos::due_date.ge(date));
+        }
+        if let Some(text) = &filters.text {
+            let pattern = contains_pattern(text);
+            query = query.filter(
+                lower(todos::title).like(pattern.clone()).escape('\\').or(todos::description
+                    .is_not_null()
+                    .and(lower(todos::description.assume_not_null()).like(pattern).escape('\\'))),
+            );
+        }
+        query
+    }};
+}
+
+/// Orders by `$col` then id, in `$desc` direction, starting after `$cursor` (a typed value
+/// and an id) when given.
+macro_rules! keyset {
+    ($query:expr, $col:expr, $cursor:expr, $desc:expr) => {{
+        let mut query = $query;
+        if let Some((value, id)) = $cursor {
+            query = if $desc {
+                query.filter($col.lt(value.clone()).or($col.eq(value).and(todos::id.lt(id))))
+            } else {
+                query.filter($col.gt(value.clone()).or($col.eq(value).and(todos::id.gt(id))))
+            };
+        }
+        if $desc {
+            query.order(($col.desc(), todos::id.desc()))
+        } else {
+            query.order(($col.asc(), todos::id.asc()))
+        }
+    }};
+}
+
+/// Why a cursor could not be used.
+#[derive(Debug)]
+pub enum ListError {
+    /// The cursor does not fit the sort.
+    BadCursor,
+    /// The database failed.
+    Db(DbError),
+}
+
+impl From<DbError> for ListError {
+    fn from(error: DbError) -> Self {
+        Self::Db(error)
+    }
+}
+
+impl From<diesel::result::Error> for ListError {
+    fn from(error: diesel::result::Error) -> Self {
+        Self::Db(error.into())
+    }
+}
+
+/// One page of `org_id`'s live todos matching `filters`, in `sort` order, after `cursor`, at
+/// most `limit` rows (one more is read to tell whether another page follows), and the number
+/// of todos matching in all.
+pub async fn list(
+    db: &Db,
+    org_id: &str,
+    filters: &Filters,
+    sort: Sort,
+    desc: bool,
+    cursor: Option<&Cursor>,
+    limit: i64,
+) -> Result<(Vec<TodoRow>, i64), ListError> {
+    let bad = || ListError::BadCursor;
+    let created = cursor
+        .filter(|_| sort == Sort::Created)
+        .map(|c| {
+            NaiveDateTime::parse_from_str(&c.value, "%Y-%m-%dT%H:%M:%S%.f")
+                .map(|v| (v, c.id.clone()))
+                .map_err(|_| bad())
+        })
+        .transpose()?;
+    let due = cursor
+        .filter(|_| sort == Sort::Due)
+        .map(|c| c.value.parse::<NaiveDate>().map(|v| (v, c.id.clone())).map_err(|_| bad()))
+        .transpose()?;
+    let priority = cursor
+        .filter(|_| sort == Sort::Priority)
+        .map(|c| c.value.parse::<i32>().map(|v| (v, c.id.clone())).map_err(|_| bad()))
+        .transpose()?;
+    let title = cursor.filter(|_| sort == Sort::Title).map(|c| (c.value.clone(), c.id.clone()));
+    let result: Result<(Vec<TodoRow>, i64), DbError> = async {
+        Ok(platform::with_conn!(db, conn => {
+            let total: i64 = filtered!(org_id, filters).count().get_result(conn).await?;
+            let query = filtered!(org_id, filters);
+            let query = match sort {
+                Sort::Created => keyset!(query, todos::created_at, created, desc),
+                Sort::Due => keyset!(query, coalesce(todos::due_date, NO_DUE_DATE), due, desc),
+                Sort::Priority => keyset!(query, todos::priority, priority, desc),
+                Sort::Title => keyset!(query, todos::title, title, desc),
+            };
+            let rows: Vec<TodoRow> =
+                query.limit(limit).select(TodoRow::as_select()).load(conn).await?;
+            (rows, total)
+        }))
+    }
+    .await;
+    Ok(result?)
+}

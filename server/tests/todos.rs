@@ -1,0 +1,307 @@
+//! Todos over HTTP, on SQLite and on PostgreSQL (+ Redis): every server function's happy path,
+//! validation of each field, assignment rules, keyset pagination across pages with ties,
+//! filters, soft delete and undo (including its expiry).
+
+mod common;
+
+use std::collections::HashSet;
+
+use axum::http::{StatusCode, header};
+use common::{TestApp, TestResponse, assert_error, block_on, encode};
+
+const PASSWORD: &str = "correct horse battery";
+
+/// A signed-in owner and their organization's id.
+async fn owner_and_org(app: &TestApp) -> (String, String) {
+    let owner = app.sign_up("owner@example.com", PASSWORD).await;
+    let org = app.call("/api/orgs/create", "name=Todo+Co", Some(&owner)).await.json()["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    (owner, org)
+}
+
+async fn create(app: &TestApp, cookie: &str, org: &str, fields: &str) -> TestResponse {
+    app.call("/api/todos/create", &format!("org={org}&{fields}"), Some(cookie)).await
+}
+
+async fn update(app: &TestApp, cookie: &str, body: serde_json::Value) -> TestResponse {
+    let request = common::form_request("/api/todos/update")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::ACCEPT, "application/json")
+        .header(header::COOKIE, format!("session={cookie}"))
+        .body(axum::body::Body::from(body.to_string()))
+        .expect("request");
+    app.send(request).await
+}
+
+async fn list(app: &TestApp, cookie: &str, org: &str, query: &str) -> serde_json::Value {
+    let response = app.get_as(&format!("/api/todos?org={org}&{query}"), Some(cookie)).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    response.json()
+}
+
+fn titles(page: &serde_json::Value) -> Vec<String> {
+    page["todos"]
+        .as_array()
+        .expect("todos")
+        .iter()
+        .map(|t| t["title"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[test]
+fn todos_are_created_read_changed_toggled_deleted_and_restored() {
+    block_on(async {
+        for app in TestApp::each_backend().await {
+            let backend = app.backend();
+            let (owner, org) = owner_and_org(&app).await;
+
+            // Each field's validation, and nothing written.
+            let long_title = "x".repeat(501);
+            let long_text = "y".repeat(10_001);
+            for (fields, field, code) in [
+                ("title=+++".to_owned(), "title", "VAL_REQUIRED_FIELD"),
+                (format!("title={long_title}"), "title", "VAL_TOO_LONG"),
+                (format!("title=A&description={long_text}"), "description", "VAL_TOO_LONG"),
+                ("title=A&priority=asap".to_owned(), "priority", "VAL_INVALID_FORMAT"),
+                ("title=A&due_date=2026-02-30".to_owned(), "due_date", "VAL_INVALID_FORMAT"),
+                ("title=A&assigned_to=nobody".to_owned(), "assigned_to", "VAL_INVALID_FORMAT"),
+            ] {
+                let response = create(&app, &owner, &org, &fields).await;
+                assert_error(&response, StatusCode::BAD_REQUEST, code);
+                assert_eq!(response.json()["fields"][field][0], code, "{backend} {field}");
+            }
+            assert_eq!(list(&app, &owner, &org, "").await["total"], 0, "{backend}");
+
+            let owner_id = app.user_id(&owner).await;
+            let created = create(
+                &app,
+                &owner,
+                &org,
+                &format!(
+                    "title=++Ship+it++&description=Soon&priority=urgent&due_date=2026-12-01&assigned_to={owner_id}"
+                ),
+            )
+            .await;
+            assert_eq!(created.status, StatusCode::OK, "{backend}: {}", created.text());
+            let todo = created.json();
+            assert_eq!(todo["title"], "Ship it");
+            assert_eq!(todo["priority"], "urgent");
+            assert_eq!(todo["due_date"], "2026-12-01");
+            assert_eq!(todo["assigned_to"], owner_id.as_str());
+            assert_eq!(todo["completed"], false);
+            let id = todo["id"].as_str().expect("id").to_owned();
+            let fetched =
+                app.get_as(&format!("/api/todos/get?org={org}&id={id}"), Some(&owner)).await;
+            assert_eq!(fetched.json(), todo, "{backend}");
+
+            // Partial update: absent fields stay, null clears.
+            let changed = update(
+                &app,
+                &owner,
+                serde_json::json!({ "org": org, "id": id, "title": "Ship it now", "due_date": null }),
+            )
+            .await;
+            assert_eq!(changed.status, StatusCode::OK, "{backend}: {}", changed.text());
+            assert_eq!(changed.json()["title"], "Ship it now");
+            assert_eq!(changed.json()["due_date"], serde_json::Value::Null);
+            assert_eq!(changed.json()["description"], "Soon");
+            assert_eq!(changed.json()["priority"], "urgent");
+            let invalid =
+                update(&app, &owner, serde_json::json!({ "org": org, "id": id, "title": "" }))
+                    .await;
+            assert_error(&invalid, StatusCode::BAD_REQUEST, "VAL_REQUIRED_FIELD");
+
+            let toggled =
+                app.call("/api/todos/toggle", &format!("org={org}&id={id}"), Some(&owner)).await;
+            assert_eq!(toggled.json()["completed"], true, "{backend}");
+            assert_eq!(list(&app, &owner, &org, "status=done").await["total"], 1);
+            assert_eq!(list(&app, &owner, &org, "status=open").await["total"], 0);
+
+            // Delete, undo, and the token works once.
+            let deleted =
+                app.call("/api/todos/delete", &format!("org={org}&id={id}"), Some(&owner)).await;
+            assert_eq!(deleted.status, StatusCode::OK, "{backend}: {}", deleted.text());
+            assert_eq!(deleted.json()["count"], 1);
+            let token = deleted.json()["undo_token"].as_str().expect("token").to_owned();
+            assert_eq!(list(&app, &owner, &org, "").await["total"], 0, "{backend}");
+            let gone = app.get_as(&format!("/api/todos/get?org={org}&id={id}"), Some(&owner)).await;
+            assert_error(&gone, StatusCode::NOT_FOUND, "BIZ_NOT_FOUND");
+            let again =
+                app.call("/api/todos/delete", &format!("org={org}&id={id}"), Some(&owner)).await;
+            assert_error(&again, StatusCode::NOT_FOUND, "BIZ_NOT_FOUND");
+            let undone = app
+                .call("/api/todos/undo", &format!("org={org}&token={token}"), Some(&owner))
+                .await;
+            assert_eq!(undone.json(), 1, "{backend}: {}", undone.text());
+            assert_eq!(list(&app, &owner, &org, "").await["total"], 1, "{backend}");
+            let twice = app
+                .call("/api/todos/undo", &format!("org={org}&token={token}"), Some(&owner))
+                .await;
+            assert_error(&twice, StatusCode::NOT_FOUND, "BIZ_NOT_FOUND");
+
+            // After ten seconds the delete stands.
+            let deleted =
+                app.call("/api/todos/delete", &format!("org={org}&id={id}"), Some(&owner)).await;
+            let token = deleted.json()["undo_token"].as_str().expect("token").to_owned();
+            tokio::time::sleep(std::time::Duration::from_millis(10_500)).await;
+            let late = app
+                .call("/api/todos/undo", &format!("org={org}&token={token}"), Some(&owner))
+                .await;
+            assert_error(&late, StatusCode::NOT_FOUND, "BIZ_NOT_FOUND");
+            assert_eq!(list(&app, &owner, &org, "").await["total"], 0, "{backend}");
+        }
+    });
+}
+
+#[test]
+fn only_owners_and_admins_assign_to_others() {
+    block_on(async {
+        for app in TestApp::each_backend().await {
+            let backend = app.backend();
+            let (owner, org) = owner_and_org(&app).await;
+            let member = app.sign_up("member@example.com", PASSWORD).await;
+            let member_id = app.user_id(&member).await;
+            app.add_member(&org, &member_id, "member").await;
+            let viewer = app.sign_up("viewer@example.com", PASSWORD).await;
+            app.add_member(&org, &app.user_id(&viewer).await, "viewer").await;
+            let owner_id = app.user_id(&owner).await;
+            let outsider = app.sign_up("outsider@example.com", PASSWORD).await;
+            let outsider_id = app.user_id(&outsider).await;
+
+            let own =
+                create(&app, &member, &org, &format!("title=Mine&assigned_to={member_id}")).await;
+            assert_eq!(own.status, StatusCode::OK, "{backend}: {}", own.text());
+            let other =
+                create(&app, &member, &org, &format!("title=Yours&assigned_to={owner_id}")).await;
+            assert_error(&other, StatusCode::FORBIDDEN, "AUTH_FORBIDDEN");
+            assert_eq!(other.json()["details"]["permission"], "todos:assign");
+            let by_owner =
+                create(&app, &owner, &org, &format!("title=Delegated&assigned_to={member_id}"))
+                    .await;
+            assert_eq!(by_owner.status, StatusCode::OK, "{backend}: {}", by_owner.text());
+            let not_member =
+                create(&app, &owner, &org, &format!("title=Nope&assigned_to={outsider_id}")).await;
+            assert_error(&not_member, StatusCode::BAD_REQUEST, "VAL_INVALID_FORMAT");
+            let read_only = create(&app, &viewer, &org, "title=Nope").await;
+            assert_error(&read_only, StatusCode::FORBIDDEN, "AUTH_FORBIDDEN");
+            assert_eq!(read_only.json()["details"]["permission"], "todos:create");
+
+            // Reassigning by update follows the same rule.
+            let id = own.json()["id"].as_str().expect("id").to_owned();
+            let moved = update(
+                &app,
+                &member,
+                serde_json::json!({ "org": org, "id": id, "assigned_to": owner_id }),
+            )
+            .await;
+            assert_error(&moved, StatusCode::FORBIDDEN, "AUTH_FORBIDDEN");
+            let cleared = update(
+                &app,
+                &member,
+                serde_json::json!({ "org": org, "id": id, "assigned_to": null }),
+            )
+            .await;
+            assert_eq!(cleared.json()["assigned_to"], serde_json::Value::Null, "{backend}");
+
+            let mine = list(&app, &owner, &org, &format!("assignee={member_id}")).await;
+            assert_eq!(titles(&mine), ["Delegated"], "{backend}");
+            let by_member = list(&app, &owner, &org, &format!("creator={member_id}")).await;
+            assert_eq!(titles(&by_member), ["Mine"], "{backend}");
+        }
+    });
+}
+
+#[test]
+fn pages_follow_each_sort_without_gaps_or_repeats_and_filters_apply() {
+    block_on(async {
+        for app in TestApp::each_backend().await {
+            let backend = app.backend();
+            let (owner, org) = owner_and_org(&app).await;
+            let priorities = ["low", "medium", "high", "urgent"];
+            for n in 0..23 {
+                // Ties on every key: 4 priorities, 5 titles, some without a due date.
+                let due =
+                    if n % 3 == 0 { String::new() } else { format!("2026-12-{:02}", 1 + n % 4) };
+                let fields = format!(
+                    "title=Task+{}&priority={}&due_date={due}&description={}",
+                    n % 5,
+                    priorities[n % 4],
+                    if n == 7 { "Buy+MILK+and+bread" } else { "" },
+                );
+                let response = create(&app, &owner, &org, &fields).await;
+                assert_eq!(response.status, StatusCode::OK, "{backend}: {}", response.text());
+            }
+            for sort in ["created", "due", "priority", "title"] {
+                for dir in ["asc", "desc"] {
+                    let everything =
+                        list(&app, &owner, &org, &format!("sort={sort}&dir={dir}&limit=100")).await;
+                    let expected: Vec<String> = everything["todos"]
+                        .as_array()
+                        .expect("todos")
+                        .iter()
+                        .map(|t| t["id"].as_str().unwrap_or_default().to_owned())
+                        .collect();
+                    assert_eq!(expected.len(), 23, "{backend} {sort} {dir}");
+                    let mut seen = Vec::new();
+                    let mut cursor = String::new();
+                    loop {
+                        let page = list(
+                            &app,
+                            &owner,
+                            &org,
+                            &format!("sort={sort}&dir={dir}&limit=4&cursor={}", encode(&cursor)),
+                        )
+                        .await;
+                        assert_eq!(page["total"], 23);
+                        seen.extend(
+                            page["todos"]
+                                .as_array()
+                                .expect("todos")
+                                .iter()
+                                .map(|t| t["id"].as_str().unwrap_or_default().to_owned()),
+                        );
+                        match page["next_cursor"].as_str() {
+                            Some(next) => cursor = next.to_owned(),
+                            None => break,
+                        }
+                    }
+                    assert_eq!(seen, expected, "{backend} {sort} {dir}");
+                    assert_eq!(seen.iter().collect::<HashSet<_>>().len(), 23);
+                }
+            }
+            // The order itself: priority descending starts with the urgent ones; due ascending
+            // puts todos without a date last.
+            let by_priority = list(&app, &owner, &org, "sort=priority&dir=desc&limit=5").await;
+            assert!(
+                by_priority["todos"]
+                    .as_array()
+                    .expect("todos")
+                    .iter()
+                    .all(|t| t["priority"] == "urgent")
+            );
+            let by_due = list(&app, &owner, &org, "sort=due&dir=asc&limit=100").await;
+            assert_eq!(by_due["todos"][0]["due_date"], "2026-12-01", "{backend}");
+            assert_eq!(by_due["todos"][22]["due_date"], serde_json::Value::Null, "{backend}");
+
+            // Filters.
+            assert_eq!(list(&app, &owner, &org, "q=milk").await["total"], 1, "{backend}");
+            assert_eq!(list(&app, &owner, &org, "q=TASK+3").await["total"], 4, "{backend}");
+            assert_eq!(list(&app, &owner, &org, "q=%25").await["total"], 0, "{backend}");
+            assert_eq!(list(&app, &owner, &org, "priority=urgent").await["total"], 5, "{backend}");
+            assert_eq!(
+                list(&app, &owner, &org, "due_after=2026-12-02&due_before=2026-12-03").await["total"],
+                8,
+                "{backend}"
+            );
+            let bad = app
+                .get_as(&format!("/api/todos?org={org}&cursor=not-a-cursor"), Some(&owner))
+                .await;
+            assert_error(&bad, StatusCode::BAD_REQUEST, "VAL_INVALID_FORMAT");
+            let too_big =
+                app.get_as(&format!("/api/todos?org={org}&limit=101"), Some(&owner)).await;
+            assert_error(&too_big, StatusCode::BAD_REQUEST, "VAL_INVALID_FORMAT");
+        }
+    });
+}
