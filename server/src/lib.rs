@@ -1,5 +1,6 @@
 //! The HTTP server: configuration, state, router, layers and the HTTP-only routes.
 
+pub mod export;
 pub mod health;
 pub mod jobs;
 pub mod layers;

@@ -161,6 +161,13 @@ const ORG_CALLS: &[OrgCall] = &[
         permission: Some("todos:read"),
     },
     OrgCall {
+        path: "/api/export/todos",
+        method: Method::Get,
+        input: |ids| format!("org={}&format=ndjson", ids.org),
+        allowed: ALL,
+        permission: Some("todos:read"),
+    },
+    OrgCall {
         path: "/api/todos/get",
         method: Method::Get,
         input: |ids| format!("org={}&id={}", ids.org, ids.todo),
@@ -204,6 +211,29 @@ const ORG_CALLS: &[OrgCall] = &[
         input: |ids| format!("org={}&token={}", ids.org, ids.undo),
         allowed: WORKERS,
         permission: Some("todos:delete"),
+    },
+    OrgCall {
+        path: "/api/todos/bulk-create",
+        method: Method::Json,
+        input: |ids| {
+            serde_json::json!({ "org": ids.org, "items": [{ "title": "Bulk" }] }).to_string()
+        },
+        allowed: WORKERS,
+        permission: Some("todos:create"),
+    },
+    OrgCall {
+        path: "/api/todos/bulk-delete",
+        method: Method::Json,
+        input: |ids| serde_json::json!({ "org": ids.org, "ids": [ids.todo] }).to_string(),
+        allowed: WORKERS,
+        permission: Some("todos:delete"),
+    },
+    OrgCall {
+        path: "/api/todos/bulk-complete",
+        method: Method::Json,
+        input: |ids| serde_json::json!({ "org": ids.org, "ids": [ids.todo] }).to_string(),
+        allowed: WORKERS,
+        permission: Some("todos:update"),
     },
 ];
 

@@ -26,7 +26,16 @@ async fn create(app: &TestApp, cookie: &str, org: &str, fields: &str) -> TestRes
 }
 
 async fn update(app: &TestApp, cookie: &str, body: serde_json::Value) -> TestResponse {
-    let request = common::form_request("/api/todos/update")
+    post_json(app, cookie, "/api/todos/update", &body).await
+}
+
+async fn post_json(
+    app: &TestApp,
+    cookie: &str,
+    path: &str,
+    body: &serde_json::Value,
+) -> TestResponse {
+    let request = common::form_request(path)
         .header(header::CONTENT_TYPE, "application/json")
         .header(header::ACCEPT, "application/json")
         .header(header::COOKIE, format!("session={cookie}"))
@@ -302,6 +311,188 @@ fn pages_follow_each_sort_without_gaps_or_repeats_and_filters_apply() {
             let too_big =
                 app.get_as(&format!("/api/todos?org={org}&limit=101"), Some(&owner)).await;
             assert_error(&too_big, StatusCode::BAD_REQUEST, "VAL_INVALID_FORMAT");
+        }
+    });
+}
+
+#[test]
+fn bulk_create_is_all_or_nothing_and_bulk_changes_apply() {
+    block_on(async {
+        for app in TestApp::each_backend().await {
+            let backend = app.backend();
+            let (owner, org) = owner_and_org(&app).await;
+            let items = |broken: Option<serde_json::Value>| {
+                let mut items: Vec<serde_json::Value> = (0..100)
+                    .map(
+                        |n| serde_json::json!({ "title": format!("Item {n}"), "priority": "high" }),
+                    )
+                    .collect();
+                if let Some(broken) = broken {
+                    items[57] = broken;
+                }
+                serde_json::json!({ "org": org, "items": items })
+            };
+            let bulk = async |body: serde_json::Value| {
+                post_json(&app, &owner, "/api/todos/bulk-create", &body).await
+            };
+
+            for (broken, field, code) in [
+                (serde_json::json!({ "title": "  " }), "items[57].title", "VAL_REQUIRED_FIELD"),
+                (
+                    serde_json::json!({ "title": "A", "due_date": "tomorrow" }),
+                    "items[57].due_date",
+                    "VAL_INVALID_FORMAT",
+                ),
+                (
+                    serde_json::json!({ "title": "A", "assigned_to": "nobody" }),
+                    "items[57].assigned_to",
+                    "VAL_INVALID_FORMAT",
+                ),
+            ] {
+                let response = bulk(items(Some(broken))).await;
+                assert_error(&response, StatusCode::BAD_REQUEST, code);
+                assert_eq!(
+                    response.json()["fields"][field][0],
+                    code,
+                    "{backend}: {}",
+                    response.text()
+                );
+                assert_eq!(
+                    list(&app, &owner, &org, "").await["total"],
+                    0,
+                    "{backend}: nothing written"
+                );
+            }
+            let too_many = serde_json::json!({ "org": org, "items": vec![serde_json::json!({ "title": "x" }); 101] });
+            assert_error(&bulk(too_many).await, StatusCode::BAD_REQUEST, "VAL_TOO_LONG");
+            let none = serde_json::json!({ "org": org, "items": [] });
+            assert_error(&bulk(none).await, StatusCode::BAD_REQUEST, "VAL_REQUIRED_FIELD");
+
+            let created = bulk(items(None)).await;
+            assert_eq!(created.status, StatusCode::OK, "{backend}: {}", created.text());
+            let ids: Vec<String> = created
+                .json()
+                .as_array()
+                .expect("todos")
+                .iter()
+                .map(|t| t["id"].as_str().unwrap_or_default().to_owned())
+                .collect();
+            assert_eq!(ids.len(), 100);
+            assert_eq!(list(&app, &owner, &org, "").await["total"], 100, "{backend}");
+
+            let done = post_json(
+                &app,
+                &owner,
+                "/api/todos/bulk-complete",
+                &serde_json::json!({ "org": org, "ids": ids[..10] }),
+            )
+            .await;
+            assert_eq!(done.json(), 10, "{backend}: {}", done.text());
+            assert_eq!(list(&app, &owner, &org, "status=done").await["total"], 10, "{backend}");
+            let unknown = post_json(
+                &app,
+                &owner,
+                "/api/todos/bulk-complete",
+                &serde_json::json!({ "org": org, "ids": ["nope"] }),
+            )
+            .await;
+            assert_error(&unknown, StatusCode::NOT_FOUND, "BIZ_NOT_FOUND");
+
+            let mut doomed: Vec<String> = ids[..5].to_vec();
+            doomed.push("not-a-todo".to_owned());
+            let deleted = post_json(
+                &app,
+                &owner,
+                "/api/todos/bulk-delete",
+                &serde_json::json!({ "org": org, "ids": doomed }),
+            )
+            .await;
+            assert_eq!(deleted.json()["count"], 5, "{backend}: {}", deleted.text());
+            assert_eq!(list(&app, &owner, &org, "").await["total"], 95, "{backend}");
+            let audit =
+                app.get_as(&format!("/api/orgs/audit?org={org}"), Some(&owner)).await.json();
+            assert_eq!(audit["events"][0]["action"], "todos.bulk_deleted", "{backend}");
+            assert_eq!(audit["events"][0]["details"]["count"], 5);
+            let token = deleted.json()["undo_token"].as_str().expect("token").to_owned();
+            let undone = app
+                .call("/api/todos/undo", &format!("org={org}&token={token}"), Some(&owner))
+                .await;
+            assert_eq!(undone.json(), 5, "{backend}");
+            assert_eq!(list(&app, &owner, &org, "").await["total"], 100, "{backend}");
+        }
+    });
+}
+
+#[test]
+fn an_export_streams_every_todo_as_csv_or_ndjson() {
+    block_on(async {
+        for app in TestApp::each_backend().await {
+            let backend = app.backend();
+            let (owner, org) = owner_and_org(&app).await;
+            let owner_id = app.user_id(&owner).await;
+            // 10,000 todos, straight into the table; some titles need CSV quoting.
+            let now = platform::clock::now_utc();
+            let ids: Vec<String> = (0..10_000).map(|_| platform::clock::new_id()).collect();
+            let titles: Vec<String> = (0..10_000)
+                .map(|n| match n % 4 {
+                    0 => format!("Plain {n}"),
+                    1 => format!("Comma, {n}"),
+                    2 => format!("Quote \"{n}\" and\nline"),
+                    _ => format!("Ñandú {n}"),
+                })
+                .collect();
+            let rows: Vec<app::todos::store::NewTodo<'_>> = (0..10_000)
+                .map(|n| app::todos::store::NewTodo {
+                    id: &ids[n],
+                    organization_id: &org,
+                    title: &titles[n],
+                    description: None,
+                    priority: 3,
+                    due_date: None,
+                    assigned_to: None,
+                    completed: n % 10 == 0,
+                    created_by: Some(&owner_id),
+                    created_at: now,
+                    updated_at: now,
+                })
+                .collect();
+            app::todos::store::insert_all(&app.state.platform.db, &rows).await.expect("inserted");
+
+            let csv =
+                app.get_as(&format!("/api/export/todos?org={org}&format=csv"), Some(&owner)).await;
+            assert_eq!(csv.status, StatusCode::OK, "{backend}: {}", csv.text());
+            assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
+            let disposition = csv.header("content-disposition").expect("a file name");
+            assert!(disposition.starts_with("attachment; filename=\"todos-"), "{disposition}");
+            let mut reader = csv::Reader::from_reader(csv.body.as_ref());
+            assert_eq!(reader.headers().expect("header").get(1), Some("title"));
+            let records: Vec<csv::StringRecord> =
+                reader.records().map(|r| r.expect("a valid row")).collect();
+            assert_eq!(records.len(), 10_000, "{backend}");
+            let exported: HashSet<&str> = records.iter().filter_map(|r| r.get(1)).collect();
+            let expected: HashSet<&str> = titles.iter().map(String::as_str).collect();
+            assert_eq!(exported, expected, "{backend}: every title, exactly");
+
+            let ndjson = app
+                .get_as(
+                    &format!("/api/export/todos?org={org}&format=ndjson&status=done"),
+                    Some(&owner),
+                )
+                .await;
+            assert_eq!(ndjson.header("content-type"), Some("application/x-ndjson; charset=utf-8"));
+            let lines: Vec<serde_json::Value> = ndjson
+                .text()
+                .lines()
+                .map(|line| serde_json::from_str(line).expect("one JSON object a line"))
+                .collect();
+            assert_eq!(lines.len(), 1_000, "{backend}");
+            assert!(lines.iter().all(|todo| todo["completed"] == true));
+
+            let bad =
+                app.get_as(&format!("/api/export/todos?org={org}&format=xlsx"), Some(&owner)).await;
+            assert_error(&bad, StatusCode::BAD_REQUEST, "VAL_INVALID_FORMAT");
+            let anonymous = app.get_as(&format!("/api/export/todos?org={org}"), None).await;
+            assert_error(&anonymous, StatusCode::UNAUTHORIZED, "AUTH_UNAUTHENTICATED");
         }
     });
 }

@@ -300,6 +300,7 @@ audit-member-left = Left
 audit-ownership-transferred = Transferred ownership
 audit-invitation-cancelled = Cancelled an invitation
 audit-invitation-declined = Invitation declined
+audit-todos-bulk-deleted = Deleted todos in bulk
 
 ## Platform administration
 nav-admin = Admin

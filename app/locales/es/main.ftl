@@ -300,6 +300,7 @@ audit-member-left = Salió
 audit-ownership-transferred = Transfirió la propiedad
 audit-invitation-cancelled = Canceló una invitación
 audit-invitation-declined = Invitación rechazada
+audit-todos-bulk-deleted = Eliminó tareas en bloque
 
 ## Administración de la plataforma
 nav-admin = Administración

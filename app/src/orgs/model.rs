@@ -222,7 +222,7 @@ pub struct ChangeRoleInput {
 }
 
 /// Every action the audit log records (`AuditEvent::action`).
-pub const AUDIT_ACTIONS: [&str; 11] = [
+pub const AUDIT_ACTIONS: [&str; 12] = [
     "organization.created",
     "organization.updated",
     "organization.deleted",
@@ -234,6 +234,7 @@ pub const AUDIT_ACTIONS: [&str; 11] = [
     "ownership.transferred",
     "invitation.cancelled",
     "invitation.declined",
+    "todos.bulk_deleted",
 ];
 
 /// The translation key of an audit action's label.

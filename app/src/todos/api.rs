@@ -8,7 +8,8 @@ use leptos::{
 };
 
 use super::model::{
-    CreateTodoInput, Deleted, ListTodosInput, Todo, TodoInput, TodoPage, UndoInput, UpdateTodoInput,
+    BulkCompleteInput, BulkCreateInput, BulkIdsInput, CreateTodoInput, Deleted, ListTodosInput,
+    Todo, TodoInput, TodoPage, UndoInput, UpdateTodoInput,
 };
 use crate::error::AppError;
 
@@ -58,4 +59,33 @@ pub async fn delete_todo(#[server(flatten)] input: TodoInput) -> Result<Deleted,
 #[server(prefix = "/api", endpoint = "todos/undo", input = PostUrl)]
 pub async fn undo_delete(#[server(flatten)] input: UndoInput) -> Result<usize, AppError> {
     super::service::undo(input).await
+}
+
+/// `POST /api/todos/bulk-create` — JSON `{"org", "items": [{title, description, priority,
+/// due_date, assigned_to}, …]}`, 1–100 items, one transaction: all or none (`todos:create`).
+/// Errors name the item: `fields["items[57].title"]`.
+#[server(prefix = "/api", endpoint = "todos/bulk-create", input = Json)]
+pub async fn bulk_create_todos(
+    #[server(flatten)] input: BulkCreateInput,
+) -> Result<Vec<Todo>, AppError> {
+    super::service::bulk_create(input).await
+}
+
+/// `POST /api/todos/bulk-delete` — JSON `{"org", "ids": […]}` (1–100, `todos:delete`):
+/// soft delete with one undo token for all; recorded in the audit log.
+#[server(prefix = "/api", endpoint = "todos/bulk-delete", input = Json)]
+pub async fn bulk_delete_todos(
+    #[server(flatten)] input: BulkIdsInput,
+) -> Result<Deleted, AppError> {
+    super::service::bulk_delete(input).await
+}
+
+/// `POST /api/todos/bulk-complete` — JSON `{"org", "ids": […], "completed": true}`
+/// (`todos:update`); answers how many of the ids are the organization's live todos
+/// (`BIZ_NOT_FOUND` when none).
+#[server(prefix = "/api", endpoint = "todos/bulk-complete", input = Json)]
+pub async fn bulk_complete_todos(
+    #[server(flatten)] input: BulkCompleteInput,
+) -> Result<usize, AppError> {
+    super::service::bulk_complete(input).await
 }

@@ -206,6 +206,86 @@ pub struct CreateTodoInput {
     pub assigned_to: Option<String>,
 }
 
+/// The fields of a new todo (one item of `POST /api/todos/bulk-create`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+pub struct TodoFields {
+    /// 1–500 characters after trimming.
+    #[garde(custom(|v: &String, (): &()| title_rule(v)))]
+    pub title: String,
+    /// Up to 10,000 characters.
+    #[serde(default)]
+    #[garde(inner(length(chars, max = DESCRIPTION_MAX_CHARS)))]
+    pub description: Option<String>,
+    /// `low`, `medium` (default), `high` or `urgent`.
+    #[serde(default)]
+    #[garde(custom(|v: &Option<String>, (): &()| optional_priority_rule(v)))]
+    pub priority: Option<String>,
+    /// `YYYY-MM-DD`.
+    #[serde(default)]
+    #[garde(custom(|v: &Option<String>, (): &()| optional_date_rule(v)))]
+    pub due_date: Option<String>,
+    /// A member's user id.
+    #[serde(default)]
+    #[garde(inner(length(max = 64)))]
+    pub assigned_to: Option<String>,
+}
+
+impl From<CreateTodoInput> for TodoFields {
+    fn from(input: CreateTodoInput) -> Self {
+        Self {
+            title: input.title,
+            description: input.description,
+            priority: input.priority,
+            due_date: input.due_date,
+            assigned_to: input.assigned_to,
+        }
+    }
+}
+
+/// Most todos one bulk call takes.
+pub const BULK_MAX: usize = 100;
+
+/// Input of `POST /api/todos/bulk-create` (JSON): all items or none.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+pub struct BulkCreateInput {
+    /// The organization's id.
+    #[garde(length(min = 1, max = 64))]
+    pub org: String,
+    /// 1–100 todos; errors name the item (`items[57].title`).
+    #[garde(length(min = 1, max = BULK_MAX), dive)]
+    pub items: Vec<TodoFields>,
+}
+
+/// Input of `POST /api/todos/bulk-delete` (JSON).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+pub struct BulkIdsInput {
+    /// The organization's id.
+    #[garde(length(min = 1, max = 64))]
+    pub org: String,
+    /// 1–100 todo ids.
+    #[garde(length(min = 1, max = BULK_MAX), inner(length(min = 1, max = 64)))]
+    pub ids: Vec<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Input of `POST /api/todos/bulk-complete` (JSON).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+pub struct BulkCompleteInput {
+    /// The organization's id.
+    #[garde(length(min = 1, max = 64))]
+    pub org: String,
+    /// 1–100 todo ids.
+    #[garde(length(min = 1, max = BULK_MAX), inner(length(min = 1, max = 64)))]
+    pub ids: Vec<String>,
+    /// Done (default) or not done.
+    #[serde(default = "yes")]
+    #[garde(skip)]
+    pub completed: bool,
+}
+
 #[allow(clippy::option_option)] // absent, null and a value are three different requests
 /// Reads a field that may be absent (`None`: leave as is), `null` (`Some(None)`: clear) or a
 /// value (`Some(Some(v))`).

@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     model::{
-        CreateTodoInput, Deleted, ListTodosInput, PAGE_DEFAULT, Priority, Todo, TodoInput,
-        TodoPage, UNDO_SECONDS, UndoInput, UpdateTodoInput,
+        BulkCompleteInput, BulkCreateInput, BulkIdsInput, CreateTodoInput, Deleted, ListTodosInput,
+        PAGE_DEFAULT, Priority, Todo, TodoFields, TodoInput, TodoPage, UNDO_SECONDS, UndoInput,
+        UpdateTodoInput,
     },
     store::{self, Cursor, Filters, ListError, NewTodo, Sort, TodoChanges, TodoRow},
 };
@@ -60,32 +61,109 @@ async fn check_assignee(
     platform: &Platform,
     org: &OrgContext,
     assignee: Option<&str>,
+    field: &str,
 ) -> Result<(), AppError> {
     let Some(assignee) = assignee else { return Ok(()) };
     if assignee != org.auth.user.id {
         org.require_permission(Permission::TodosAssign)?;
     }
     if orgs::membership(&platform.db, &org.organization_id, assignee).await?.is_none() {
-        return Err(AppError::invalid_field("assigned_to", ErrorCode::ValInvalidFormat));
+        return Err(AppError::invalid_field(field, ErrorCode::ValInvalidFormat));
     }
     Ok(())
 }
 
-/// A page of the organization's todos (`todos:read`).
-pub async fn list(input: ListTodosInput) -> Result<TodoPage, AppError> {
-    let auth = AuthContext::require()?;
-    validate(&input)?;
-    let platform = AppState::platform()?;
-    let org = OrgContext::require(&platform, &auth, &input.org).await?;
-    org.require_permission(Permission::TodosRead)?;
+/// A validated new todo, ready to insert.
+struct Prepared {
+    id: String,
+    title: String,
+    description: Option<String>,
+    priority: Priority,
+    due_date: Option<NaiveDate>,
+    assigned_to: Option<String>,
+}
 
+impl Prepared {
+    fn new_todo<'a>(&'a self, org: &'a OrgContext, now: chrono::NaiveDateTime) -> NewTodo<'a> {
+        NewTodo {
+            id: &self.id,
+            organization_id: &org.organization_id,
+            title: &self.title,
+            description: self.description.as_deref(),
+            priority: self.priority.stored(),
+            due_date: self.due_date,
+            assigned_to: self.assigned_to.as_deref(),
+            completed: false,
+            created_by: Some(&org.auth.user.id),
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    fn into_todo(self, org: &OrgContext, now: chrono::NaiveDateTime) -> Todo {
+        Todo {
+            id: self.id,
+            title: self.title,
+            description: self.description,
+            priority: self.priority,
+            due_date: self.due_date.map(|d| d.to_string()),
+            assigned_to: self.assigned_to,
+            completed: false,
+            created_by: Some(org.auth.user.id.clone()),
+            created_at: timestamp(now),
+            updated_at: timestamp(now),
+        }
+    }
+}
+
+/// Checks what garde cannot (the assignee) and parses `fields`; errors name fields with
+/// `prefix` (`items[3].` in bulk).
+async fn prepare(
+    platform: &Platform,
+    org: &OrgContext,
+    fields: TodoFields,
+    prefix: &str,
+) -> Result<Prepared, AppError> {
+    let assignee = present(fields.assigned_to.as_deref()).map(str::to_owned);
+    check_assignee(platform, org, assignee.as_deref(), &format!("{prefix}assigned_to")).await?;
+    Ok(Prepared {
+        id: platform::clock::new_id(),
+        title: fields.title.trim().to_owned(),
+        description: fields.description.filter(|d| !d.trim().is_empty()),
+        priority: present(fields.priority.as_deref()).and_then(Priority::parse).unwrap_or_default(),
+        due_date: present(fields.due_date.as_deref())
+            .map(|d| date(d, &format!("{prefix}due_date")))
+            .transpose()?,
+        assigned_to: assignee,
+    })
+}
+
+/// What a list request asks for, parsed.
+pub struct ListQuery {
+    /// The filters.
+    pub filters: Filters,
+    /// The sort key.
+    pub sort: Sort,
+    /// Descending.
+    pub desc: bool,
+    /// Where the page starts.
+    pub cursor: Option<Cursor>,
+    /// Page size.
+    pub limit: u32,
+}
+
+fn bad_cursor() -> AppError {
+    AppError::invalid_field("cursor", ErrorCode::ValInvalidFormat)
+}
+
+/// Parses a (validated) list request.
+pub fn parse_list(input: &ListTodosInput) -> Result<ListQuery, AppError> {
     let sort = match present(input.sort.as_deref()) {
         Some("due") => Sort::Due,
         Some("priority") => Sort::Priority,
         Some("title") => Sort::Title,
         _ => Sort::Created,
     };
-    let desc = present(input.dir.as_deref()) != Some("asc");
     let filters = Filters {
         completed: match present(input.status.as_deref()) {
             Some("open") => Some(false),
@@ -106,16 +184,51 @@ pub async fn list(input: ListTodosInput) -> Result<TodoPage, AppError> {
         due_after: present(input.due_after.as_deref()).map(|d| date(d, "due_after")).transpose()?,
         text: present(input.q.as_deref()).map(str::to_owned),
     };
-    let bad_cursor = || AppError::invalid_field("cursor", ErrorCode::ValInvalidFormat);
-    let cursor: Option<Cursor> = present(input.cursor.as_deref())
+    let cursor = present(input.cursor.as_deref())
         .map(|text| {
             platform::token::from_opaque(text)
                 .and_then(|bytes| serde_json::from_slice(&bytes).ok())
                 .ok_or_else(bad_cursor)
         })
         .transpose()?;
-    let limit =
-        present(input.limit.as_deref()).and_then(|l| l.parse().ok()).unwrap_or(PAGE_DEFAULT);
+    Ok(ListQuery {
+        filters,
+        sort,
+        desc: present(input.dir.as_deref()) != Some("asc"),
+        cursor,
+        limit: present(input.limit.as_deref()).and_then(|l| l.parse().ok()).unwrap_or(PAGE_DEFAULT),
+    })
+}
+
+/// The store's list error as the API's.
+pub fn list_error(error: ListError) -> AppError {
+    match error {
+        ListError::BadCursor => bad_cursor(),
+        ListError::Db(error) => error.into(),
+    }
+}
+
+/// What an export of `auth`'s organization streams (`todos:read`): the organization and the
+/// parsed filters and order. The caller pages through [`store::list`] with them.
+pub async fn export_query(
+    platform: &Platform,
+    auth: &AuthContext,
+    input: &ListTodosInput,
+) -> Result<(String, ListQuery), AppError> {
+    validate(input)?;
+    let org = OrgContext::require(platform, auth, &input.org).await?;
+    org.require_permission(Permission::TodosRead)?;
+    Ok((org.organization_id, parse_list(input)?))
+}
+
+/// A page of the organization's todos (`todos:read`).
+pub async fn list(input: ListTodosInput) -> Result<TodoPage, AppError> {
+    let auth = AuthContext::require()?;
+    validate(&input)?;
+    let platform = AppState::platform()?;
+    let org = OrgContext::require(&platform, &auth, &input.org).await?;
+    org.require_permission(Permission::TodosRead)?;
+    let ListQuery { filters, sort, desc, cursor, limit } = parse_list(&input)?;
     let (mut rows, total) = store::list(
         &platform.db,
         &org.organization_id,
@@ -124,12 +237,11 @@ pub async fn list(input: ListTodosInput) -> Result<TodoPage, AppError> {
         desc,
         cursor.as_ref(),
         i64::from(limit) + 1,
+        true,
     )
     .await
-    .map_err(|error| match error {
-        ListError::BadCursor => bad_cursor(),
-        ListError::Db(error) => error.into(),
-    })?;
+    .map_err(list_error)?;
+    let total = total.unwrap_or_default();
     let page = usize::try_from(limit).unwrap_or(usize::MAX);
     let next_cursor = if rows.len() > page {
         rows.truncate(page);
@@ -163,40 +275,58 @@ pub async fn create(input: CreateTodoInput) -> Result<Todo, AppError> {
     let platform = AppState::platform()?;
     let org = OrgContext::require(&platform, &auth, &input.org).await?;
     org.require_permission(Permission::TodosCreate)?;
-    let assignee = present(input.assigned_to.as_deref());
-    check_assignee(&platform, &org, assignee).await?;
-    let due_date = present(input.due_date.as_deref()).map(|d| date(d, "due_date")).transpose()?;
-    let priority = present(input.priority.as_deref()).and_then(Priority::parse).unwrap_or_default();
-    let id = platform::clock::new_id();
+    let todo = prepare(&platform, &org, TodoFields::from(input), "").await?;
     let now = platform::clock::now_utc();
-    let title = input.title.trim();
-    let description = input.description.as_deref().filter(|d| !d.trim().is_empty());
-    let new = NewTodo {
-        id: &id,
-        organization_id: &org.organization_id,
-        title,
-        description,
-        priority: priority.stored(),
-        due_date,
-        assigned_to: assignee,
-        completed: false,
-        created_by: Some(&auth.user.id),
-        created_at: now,
-        updated_at: now,
-    };
-    store::insert(&platform.db, new).await?;
-    Ok(Todo {
-        id,
-        title: title.to_owned(),
-        description: description.map(str::to_owned),
-        priority,
-        due_date: due_date.map(|d| d.to_string()),
-        assigned_to: assignee.map(str::to_owned),
-        completed: false,
-        created_by: Some(auth.user.id.clone()),
-        created_at: timestamp(now),
-        updated_at: timestamp(now),
-    })
+    store::insert(&platform.db, todo.new_todo(&org, now)).await?;
+    Ok(todo.into_todo(&org, now))
+}
+
+/// Creates 1–100 todos in one transaction: all of them, or none when any item is invalid
+/// (its errors are named `items[i].field`).
+pub async fn bulk_create(input: BulkCreateInput) -> Result<Vec<Todo>, AppError> {
+    let auth = AuthContext::require()?;
+    validate(&input)?;
+    let platform = AppState::platform()?;
+    let org = OrgContext::require(&platform, &auth, &input.org).await?;
+    org.require_permission(Permission::TodosCreate)?;
+    let mut prepared = Vec::with_capacity(input.items.len());
+    for (index, fields) in input.items.into_iter().enumerate() {
+        prepared.push(prepare(&platform, &org, fields, &format!("items[{index}].")).await?);
+    }
+    let now = platform::clock::now_utc();
+    let rows: Vec<NewTodo<'_>> = prepared.iter().map(|todo| todo.new_todo(&org, now)).collect();
+    store::insert_all(&platform.db, &rows).await?;
+    tracing::info!(org_id = %org.organization_id, count = rows.len(), "todos created in bulk");
+    Ok(prepared.into_iter().map(|todo| todo.into_todo(&org, now)).collect())
+}
+
+/// Deletes 1–100 todos (`todos:delete`), undoably for [`UNDO_SECONDS`], recorded in the
+/// organization's audit log in the same transaction.
+pub async fn bulk_delete(input: BulkIdsInput) -> Result<Deleted, AppError> {
+    let auth = AuthContext::require()?;
+    validate(&input)?;
+    let platform = AppState::platform()?;
+    let org = OrgContext::require(&platform, &auth, &input.org).await?;
+    org.require_permission(Permission::TodosDelete)?;
+    let entry = orgs::AuditEntry::new("todos.bulk_deleted", &auth.user.id);
+    delete_ids(&platform, &org, input.ids, Some(&entry)).await
+}
+
+/// Marks 1–100 todos done (or, with `completed: false`, not done) (`todos:update`); answers
+/// how many of the ids are live todos of the organization, `BIZ_NOT_FOUND` when none is.
+pub async fn bulk_complete(input: BulkCompleteInput) -> Result<usize, AppError> {
+    let auth = AuthContext::require()?;
+    validate(&input)?;
+    let platform = AppState::platform()?;
+    let org = OrgContext::require(&platform, &auth, &input.org).await?;
+    org.require_permission(Permission::TodosUpdate)?;
+    let count =
+        store::set_completed(&platform.db, &org.organization_id, &input.ids, input.completed)
+            .await?;
+    if count == 0 {
+        return Err(todo_not_found());
+    }
+    Ok(count)
 }
 
 /// Changes the fields present in the input (`todos:update`; `null` clears an optional field).
@@ -208,7 +338,7 @@ pub async fn update(input: UpdateTodoInput) -> Result<Todo, AppError> {
     org.require_permission(Permission::TodosUpdate)?;
     let assignee = input.assigned_to.as_ref().map(|a| present(a.as_deref()).map(str::to_owned));
     if let Some(Some(assignee)) = &assignee {
-        check_assignee(&platform, &org, Some(assignee)).await?;
+        check_assignee(&platform, &org, Some(assignee), "assigned_to").await?;
     }
     let changes = TodoChanges {
         title: input.title.as_deref().map(|t| t.trim().to_owned()),
@@ -258,9 +388,10 @@ async fn delete_ids(
     platform: &Platform,
     org: &OrgContext,
     ids: Vec<String>,
+    entry: Option<&orgs::AuditEntry>,
 ) -> Result<Deleted, AppError> {
     let at = platform::clock::now_utc();
-    let deleted = store::soft_delete(&platform.db, &org.organization_id, &ids, at).await?;
+    let deleted = store::soft_delete(&platform.db, &org.organization_id, &ids, at, entry).await?;
     if deleted.is_empty() {
         return Err(todo_not_found());
     }
@@ -279,7 +410,7 @@ pub async fn delete(input: TodoInput) -> Result<Deleted, AppError> {
     let platform = AppState::platform()?;
     let org = OrgContext::require(&platform, &auth, &input.org).await?;
     org.require_permission(Permission::TodosDelete)?;
-    delete_ids(&platform, &org, vec![input.id]).await
+    delete_ids(&platform, &org, vec![input.id], None).await
 }
 
 /// Restores what a delete removed (`todos:delete`); an unknown, expired or another

@@ -15,6 +15,8 @@ use platform::{
     },
 };
 
+use crate::orgs::store::{AuditEntry, audit};
+
 /// A todo as stored.
 #[derive(Clone, Debug, diesel::Queryable, diesel::Selectable)]
 #[diesel(table_name = todos)]
@@ -79,6 +81,38 @@ pub async fn insert(db: &Db, new: NewTodo<'_>) -> Result<(), DbError> {
         diesel::insert_into(todos::table).values(new).execute(conn).await?;
     });
     Ok(())
+}
+
+/// Inserts todos, all or none (one statement each: SQLite has no multi-row insert for rows
+/// with optional columns).
+pub async fn insert_all(db: &Db, rows: &[NewTodo<'_>]) -> Result<(), DbError> {
+    platform::transaction!(db, conn => {
+        for row in rows {
+            diesel::insert_into(todos::table).values(*row).execute(conn).await?;
+        }
+        Ok(())
+    })
+}
+
+/// Sets `completed` of the live todos `ids` of `org_id`; returns how many there are.
+pub async fn set_completed(
+    db: &Db,
+    org_id: &str,
+    ids: &[String],
+    completed: bool,
+) -> Result<usize, DbError> {
+    let now = now_utc();
+    Ok(platform::with_conn!(db, conn => {
+        diesel::update(
+            todos::table
+                .filter(todos::organization_id.eq(org_id))
+                .filter(todos::id.eq_any(ids))
+                .filter(todos::deleted_at.is_null()),
+        )
+        .set((todos::completed.eq(completed), todos::updated_at.eq(now)))
+        .execute(conn)
+        .await?
+    }))
 }
 
 /// The live todo `id` of `org_id`.
@@ -156,15 +190,17 @@ pub async fn toggle(db: &Db, org_id: &str, id: &str) -> Result<Option<TodoRow>, 
     }))
 }
 
-/// Soft-deletes the live todos `ids` of `org_id` at `at`; returns the ids deleted.
+/// Soft-deletes the live todos `ids` of `org_id` at `at`, recording `entry` (with the count)
+/// in the same transaction when given; returns the ids deleted.
 pub async fn soft_delete(
     db: &Db,
     org_id: &str,
     ids: &[String],
     at: NaiveDateTime,
+    entry: Option<&AuditEntry>,
 ) -> Result<Vec<String>, DbError> {
-    Ok(platform::with_conn!(db, conn => {
-        diesel::update(
+    platform::transaction!(db, conn => {
+        let deleted: Vec<String> = diesel::update(
             todos::table
                 .filter(todos::organization_id.eq(org_id))
                 .filter(todos::id.eq_any(ids))
@@ -173,8 +209,14 @@ pub async fn soft_delete(
         .set(todos::deleted_at.eq(Some(at)))
         .returning(todos::id)
         .get_results(conn)
-        .await?
-    }))
+        .await?;
+        if let Some(entry) = entry.filter(|_| !deleted.is_empty()) {
+            let mut entry = entry.clone();
+            entry.details["count"] = deleted.len().into();
+            audit!(conn, org_id, &entry)?;
+        }
+        Ok(deleted)
+    })
 }
 
 /// Restores the todos `ids` of `org_id` that the delete at `at` removed; returns how many.
@@ -352,8 +394,8 @@ impl From<diesel::result::Error> for ListError {
 }
 
 /// One page of `org_id`'s live todos matching `filters`, in `sort` order, after `cursor`, at
-/// most `limit` rows (one more is read to tell whether another page follows), and the number
-/// of todos matching in all.
+/// most `limit` rows, and (when `count` is set) the number of todos matching in all.
+#[allow(clippy::too_many_arguments)] // the parts of one query, each a plain value
 pub async fn list(
     db: &Db,
     org_id: &str,
@@ -362,7 +404,8 @@ pub async fn list(
     desc: bool,
     cursor: Option<&Cursor>,
     limit: i64,
-) -> Result<(Vec<TodoRow>, i64), ListError> {
+    count: bool,
+) -> Result<(Vec<TodoRow>, Option<i64>), ListError> {
     let bad = || ListError::BadCursor;
     let created = cursor
         .filter(|_| sort == Sort::Created)
@@ -381,9 +424,13 @@ pub async fn list(
         .map(|c| c.value.parse::<i32>().map(|v| (v, c.id.clone())).map_err(|_| bad()))
         .transpose()?;
     let title = cursor.filter(|_| sort == Sort::Title).map(|c| (c.value.clone(), c.id.clone()));
-    let result: Result<(Vec<TodoRow>, i64), DbError> = async {
+    let result: Result<(Vec<TodoRow>, Option<i64>), DbError> = async {
         Ok(platform::with_conn!(db, conn => {
-            let total: i64 = filtered!(org_id, filters).count().get_result(conn).await?;
+            let total: Option<i64> = if count {
+                Some(filtered!(org_id, filters).count().get_result(conn).await?)
+            } else {
+                None
+            };
             let query = filtered!(org_id, filters);
             let query = match sort {
                 Sort::Created => keyset!(query, todos::created_at, created, desc),

@@ -36,7 +36,13 @@ impl AuthContext {
     /// The signed-in caller, if any.
     pub fn current() -> Option<Self> {
         let parts = use_context::<http::request::Parts>()?;
-        let session = parts.extensions.get::<RequestAuth>()?.0.clone()?;
+        Self::of_request(parts.extensions.get::<RequestAuth>()?)
+    }
+
+    /// The signed-in caller of a plain HTTP handler (outside server functions), from the
+    /// extension the session layer set.
+    pub fn of_request(auth: &RequestAuth) -> Option<Self> {
+        let session = auth.0.clone()?;
         Some(Self {
             user: session.user.clone(),
             session_id: session.session_id.clone(),
