@@ -15,11 +15,7 @@ const PASSWORD: &str = "correct horse battery";
 async fn owner_with_org(app: &TestApp, email: &str, name: &str) -> (String, String) {
     let cookie = app.sign_up(email, PASSWORD).await;
     app.verify(email).await;
-    let org =
-        app.call("/api/orgs/create", &format!("name={name}"), Some(&cookie)).await.json()["id"]
-            .as_str()
-            .expect("id")
-            .to_owned();
+    let org = app.create_org(&cookie, &format!("name={name}")).await;
     (cookie, org)
 }
 
@@ -73,13 +69,7 @@ fn an_invited_person_signs_up_and_joins_with_the_invited_role() {
             let backend = app.backend();
             // Unconfirmed addresses send no invitations (REQUIRE_EMAIL_VERIFICATION).
             let unverified = app.sign_up("unverified@example.com", PASSWORD).await;
-            let their_org = app
-                .call("/api/orgs/create", "name=Unverified", Some(&unverified))
-                .await
-                .json()["id"]
-                .as_str()
-                .expect("id")
-                .to_owned();
+            let their_org = app.create_org(&unverified, "name=Unverified").await;
             let refused = invite(&app, &unverified, &their_org, "x@example.com", "member").await;
             assert_error(&refused, StatusCode::FORBIDDEN, "AUTH_FORBIDDEN");
             assert_eq!(refused.json()["details"]["reason"], "email_unverified");

@@ -102,10 +102,7 @@ fn organization_functions_check_membership_then_permission() {
         for app in TestApp::each_backend().await {
             let backend = app.backend();
             let owner = app.sign_up("owner@example.com", PASSWORD).await;
-            let org = create(&app, &owner, "name=Tenant+A").await.json()["id"]
-                .as_str()
-                .expect("id")
-                .to_owned();
+            let org = app.create_org(&owner, "name=Tenant+A").await;
             let mut members = Vec::new();
             for role in ["admin", "member", "viewer"] {
                 let cookie = app.sign_up(&format!("{role}@example.com"), PASSWORD).await;
@@ -113,10 +110,7 @@ fn organization_functions_check_membership_then_permission() {
                 members.push((role, cookie));
             }
             let outsider = app.sign_up("outsider@example.com", PASSWORD).await;
-            let other_org = create(&app, &outsider, "name=Tenant+B").await.json()["id"]
-                .as_str()
-                .expect("id")
-                .to_owned();
+            let other_org = app.create_org(&outsider, "name=Tenant+B").await;
 
             // organization:update — owner and admin.
             for (role, cookie) in
@@ -175,10 +169,7 @@ fn the_only_owner_of_a_team_cannot_delete_their_account() {
         for app in TestApp::each_backend().await {
             let backend = app.backend();
             let owner = app.sign_up("boss@example.com", PASSWORD).await;
-            let team = create(&app, &owner, "name=Team").await.json()["id"]
-                .as_str()
-                .expect("id")
-                .to_owned();
+            let team = app.create_org(&owner, "name=Team").await;
             create(&app, &owner, "name=Solo").await;
             let member = app.sign_up("worker@example.com", PASSWORD).await;
             add_member(&app, &team, &user_id(&app, &member).await, "member").await;
@@ -213,10 +204,7 @@ fn members_roles_and_the_last_owner() {
         for app in TestApp::each_backend().await {
             let backend = app.backend();
             let owner = app.sign_up("o@example.com", PASSWORD).await;
-            let org = create(&app, &owner, "name=Crew").await.json()["id"]
-                .as_str()
-                .expect("id")
-                .to_owned();
+            let org = app.create_org(&owner, "name=Crew").await;
             let owner_id = user_id(&app, &owner).await;
             let mut people = std::collections::HashMap::new();
             for role in ["admin", "member", "viewer"] {
@@ -301,10 +289,7 @@ fn ownership_moves_only_by_an_owners_hand() {
         for app in TestApp::each_backend().await {
             let backend = app.backend();
             let owner = app.sign_up("o@example.com", PASSWORD).await;
-            let org = create(&app, &owner, "name=Crew").await.json()["id"]
-                .as_str()
-                .expect("id")
-                .to_owned();
+            let org = app.create_org(&owner, "name=Crew").await;
             let admin = app.sign_up("admin@example.com", PASSWORD).await;
             let admin_id = user_id(&app, &admin).await;
             add_member(&app, &org, &admin_id, "admin").await;
@@ -352,10 +337,7 @@ fn the_audit_log_records_who_did_what_to_whom_and_pages() {
         for app in TestApp::each_backend().await {
             let backend = app.backend();
             let owner = app.sign_up("chief@example.com", PASSWORD).await;
-            let org = create(&app, &owner, "name=Ledger").await.json()["id"]
-                .as_str()
-                .expect("id")
-                .to_owned();
+            let org = app.create_org(&owner, "name=Ledger").await;
             let member = app.sign_up("clerk@example.com", PASSWORD).await;
             let member_id = user_id(&app, &member).await;
             add_member(&app, &org, &member_id, "member").await;

@@ -11,7 +11,7 @@
 
 mod common;
 
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use common::{TestApp, TestResponse, assert_error, block_on};
 use diesel::{ExpressionMethods, QueryDsl};
 use platform::db::schema::{audit_log, invitations, memberships, organizations, todos};
@@ -243,15 +243,7 @@ impl OrgCall {
         match self.method {
             Method::Get => app.get_as(&format!("{}?{input}", self.path), Some(cookie)).await,
             Method::Post => app.call(self.path, &input, Some(cookie)).await,
-            Method::Json => {
-                let request = common::form_request(self.path)
-                    .header(header::CONTENT_TYPE, "application/json")
-                    .header(header::ACCEPT, "application/json")
-                    .header(header::COOKIE, format!("session={cookie}"))
-                    .body(axum::body::Body::from(input))
-                    .expect("request");
-                app.send(request).await
-            }
+            Method::Json => app.post_json(self.path, &input, cookie).await,
         }
     }
 }

@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::HashSet;
 
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use common::{TestApp, TestResponse, assert_error, block_on, encode};
 
 const PASSWORD: &str = "correct horse battery";
@@ -14,10 +14,7 @@ const PASSWORD: &str = "correct horse battery";
 /// A signed-in owner and their organization's id.
 async fn owner_and_org(app: &TestApp) -> (String, String) {
     let owner = app.sign_up("owner@example.com", PASSWORD).await;
-    let org = app.call("/api/orgs/create", "name=Todo+Co", Some(&owner)).await.json()["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
+    let org = app.create_org(&owner, "name=Todo+Co").await;
     (owner, org)
 }
 
@@ -35,13 +32,7 @@ async fn post_json(
     path: &str,
     body: &serde_json::Value,
 ) -> TestResponse {
-    let request = common::form_request(path)
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::ACCEPT, "application/json")
-        .header(header::COOKIE, format!("session={cookie}"))
-        .body(axum::body::Body::from(body.to_string()))
-        .expect("request");
-    app.send(request).await
+    app.post_json(path, &body.to_string(), cookie).await
 }
 
 async fn list(app: &TestApp, cookie: &str, org: &str, query: &str) -> serde_json::Value {

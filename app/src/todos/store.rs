@@ -75,6 +75,13 @@ pub struct NewTodo<'a> {
     pub updated_at: NaiveDateTime,
 }
 
+/// The live (not soft-deleted) todos of `$org_id`.
+macro_rules! live {
+    ($org_id:expr) => {
+        todos::table.filter(todos::organization_id.eq($org_id)).filter(todos::deleted_at.is_null())
+    };
+}
+
 /// Inserts a todo.
 pub async fn insert(db: &Db, new: NewTodo<'_>) -> Result<(), DbError> {
     platform::with_conn!(db, conn => {
@@ -104,10 +111,8 @@ pub async fn set_completed(
     let now = now_utc();
     Ok(platform::with_conn!(db, conn => {
         diesel::update(
-            todos::table
-                .filter(todos::organization_id.eq(org_id))
-                .filter(todos::id.eq_any(ids))
-                .filter(todos::deleted_at.is_null()),
+            live!(org_id)
+                .filter(todos::id.eq_any(ids)),
         )
         .set((todos::completed.eq(completed), todos::updated_at.eq(now)))
         .execute(conn)
@@ -118,10 +123,8 @@ pub async fn set_completed(
 /// The live todo `id` of `org_id`.
 pub async fn get(db: &Db, org_id: &str, id: &str) -> Result<Option<TodoRow>, DbError> {
     Ok(platform::with_conn!(db, conn => {
-        todos::table
-            .filter(todos::organization_id.eq(org_id))
+        live!(org_id)
             .filter(todos::id.eq(id))
-            .filter(todos::deleted_at.is_null())
             .select(TodoRow::as_select())
             .first(conn)
             .await
@@ -159,10 +162,8 @@ pub async fn update(
 ) -> Result<Option<TodoRow>, DbError> {
     Ok(platform::with_conn!(db, conn => {
         diesel::update(
-            todos::table
-                .filter(todos::organization_id.eq(org_id))
-                .filter(todos::id.eq(id))
-                .filter(todos::deleted_at.is_null()),
+            live!(org_id)
+                .filter(todos::id.eq(id)),
         )
         .set(changes)
         .returning(TodoRow::as_returning())
@@ -177,10 +178,8 @@ pub async fn toggle(db: &Db, org_id: &str, id: &str) -> Result<Option<TodoRow>, 
     let now = now_utc();
     Ok(platform::with_conn!(db, conn => {
         diesel::update(
-            todos::table
-                .filter(todos::organization_id.eq(org_id))
-                .filter(todos::id.eq(id))
-                .filter(todos::deleted_at.is_null()),
+            live!(org_id)
+                .filter(todos::id.eq(id)),
         )
         .set((todos::completed.eq(diesel::dsl::not(todos::completed)), todos::updated_at.eq(now)))
         .returning(TodoRow::as_returning())
@@ -201,10 +200,8 @@ pub async fn soft_delete(
 ) -> Result<Vec<String>, DbError> {
     platform::transaction!(db, conn => {
         let deleted: Vec<String> = diesel::update(
-            todos::table
-                .filter(todos::organization_id.eq(org_id))
-                .filter(todos::id.eq_any(ids))
-                .filter(todos::deleted_at.is_null()),
+            live!(org_id)
+                .filter(todos::id.eq_any(ids)),
         )
         .set(todos::deleted_at.eq(Some(at)))
         .returning(todos::id)
@@ -318,10 +315,7 @@ pub fn cursor_of(row: &TodoRow, sort: Sort) -> Cursor {
 macro_rules! filtered {
     ($org_id:expr, $filters:expr) => {{
         let filters: &Filters = $filters;
-        let mut query = todos::table
-            .filter(todos::organization_id.eq($org_id))
-            .filter(todos::deleted_at.is_null())
-            .into_boxed();
+        let mut query = live!($org_id).into_boxed();
         if let Some(done) = filters.completed {
             query = query.filter(todos::completed.eq(done));
         }

@@ -277,6 +277,24 @@ impl TestApp {
         assert_eq!(response.status, StatusCode::OK, "{}", response.text());
     }
 
+    /// Creates an organization from `form` (`name=…`) as the user of `cookie`; returns its id.
+    pub async fn create_org(&self, cookie: &str, form: &str) -> String {
+        let response = self.call("/api/orgs/create", form, Some(cookie)).await;
+        assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+        response.json()["id"].as_str().expect("an organization id").to_owned()
+    }
+
+    /// A JSON POST (the encoding of the JSON server functions) with the session `cookie`.
+    pub async fn post_json(&self, uri: &str, body: &str, cookie: &str) -> TestResponse {
+        let request = form_request(uri)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::ACCEPT, "application/json")
+            .header(header::COOKIE, format!("session={cookie}"))
+            .body(Body::from(body.to_owned()))
+            .expect("request");
+        self.send(request).await
+    }
+
     /// Makes `user` a member of `org` with `role`, straight in the table (for arranging tests
     /// of what members may do).
     pub async fn add_member(&self, org: &str, user: &str, role: &str) {
