@@ -20,7 +20,7 @@ use axum::{
     http::{HeaderMap, HeaderValue, header},
     response::{IntoResponse, Response},
 };
-use futures::stream;
+use futures::{StreamExt as _, stream};
 use serde::Deserialize;
 
 use crate::layers::error_response;
@@ -184,7 +184,8 @@ pub async fn todos(
         started: false,
         done: false,
     };
-    let body = Body::from_stream(stream::unfold(progress, next_chunk));
+    // Fused: the compression layer polls once more after the end.
+    let body = Body::from_stream(stream::unfold(progress, next_chunk).fuse());
     let mut response = body.into_response();
     let response_headers = response.headers_mut();
     response_headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
