@@ -104,3 +104,47 @@ async fn pubsub_delivers_to_every_subscriber_of_the_channel_only() {
         assert!(nothing.is_err(), "{publisher:?}: another channel received a message");
     }
 }
+
+/// How many Redis connections subscribe to `channel` (of the pub/sub port's namespace).
+async fn redis_subscribers(handle: &RedisHandle, channel: &str) -> i64 {
+    let mut conn = handle.connection().await.expect("redis");
+    let (_, count): (String, i64) = redis::cmd("PUBSUB")
+        .arg("NUMSUB")
+        .arg(handle.key(&format!("ps:{channel}")))
+        .query_async::<Vec<(String, i64)>>(&mut conn)
+        .await
+        .expect("PUBSUB NUMSUB")
+        .pop()
+        .expect("one channel");
+    count
+}
+
+#[tokio::test]
+async fn one_redis_subscription_serves_every_local_subscriber_of_a_channel() {
+    let Some(handle) = redis() else { return };
+    let bus = PubSub::redis(handle.clone());
+    let channel = unique("shared");
+    let mut first = bus.subscribe(&channel).await.expect("subscribe");
+    let mut second = bus.subscribe(&channel).await.expect("subscribe");
+    assert_eq!(redis_subscribers(&handle, &channel).await, 1);
+
+    PubSub::redis(handle.clone()).publish(&channel, "one").await.expect("publish");
+    assert_eq!(next(&mut first).await.as_deref(), Some("one"));
+    assert_eq!(next(&mut second).await.as_deref(), Some("one"));
+
+    // The last local subscriber gone, the Redis subscription goes too; a new one starts afresh.
+    drop(first);
+    drop(second);
+    let mut left = -1;
+    for _ in 0..50 {
+        left = redis_subscribers(&handle, &channel).await;
+        if left == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(left, 0, "the Redis subscription outlived its subscribers");
+    let mut third = bus.subscribe(&channel).await.expect("subscribe again");
+    bus.publish(&channel, "two").await.expect("publish");
+    assert_eq!(next(&mut third).await.as_deref(), Some("two"));
+}

@@ -4,6 +4,7 @@ pub mod export;
 pub mod health;
 pub mod jobs;
 pub mod layers;
+pub mod realtime;
 pub mod router;
 pub mod session_layer;
 pub mod settings;

@@ -17,7 +17,7 @@ use tower_http::{
 };
 use tracing::Level;
 
-use crate::{export, health, layers, session_layer};
+use crate::{export, health, layers, realtime, session_layer};
 
 /// Builds the whole application router over `state`.
 pub fn build(state: AppState) -> Router {
@@ -37,6 +37,7 @@ pub fn build(state: AppState) -> Router {
     let mut app = Router::new()
         .route("/api/health", get(health::health))
         .route("/api/export/todos", get(export::todos))
+        .route("/api/ws/todos", get(realtime::todos))
         .route("/api/{*rest}", any(layers::api_not_found))
         .leptos_routes_with_context(&state, routes, context.clone(), pages_shell)
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell));

@@ -465,6 +465,41 @@ pub struct ListTodosInput {
     pub cursor: Option<String>,
 }
 
+/// Query of `GET /api/ws/todos`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+pub struct TodoEventsInput {
+    /// The organization whose events to receive.
+    #[garde(length(min = 1, max = 64))]
+    pub org: String,
+}
+
+/// What happened to an organization's todos, as `/api/ws/todos` pushes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TodoEventKind {
+    /// New todos.
+    Created,
+    /// Changed fields, or done / not done.
+    Updated,
+    /// Soft-deleted (restorable for [`UNDO_SECONDS`]).
+    Deleted,
+    /// Brought back by an undo.
+    Restored,
+}
+
+/// One realtime message: which todos changed, how and by whom. It carries ids, not content:
+/// a client re-reads what it shows, through the same permission checks as any read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TodoEvent {
+    /// What happened.
+    #[serde(rename = "type")]
+    pub kind: TodoEventKind,
+    /// The todos concerned.
+    pub ids: Vec<String>,
+    /// The member who did it.
+    pub actor: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use super::{
     model::{
         BulkCompleteInput, BulkCreateInput, BulkIdsInput, CreateTodoInput, Deleted, ListTodosInput,
-        PAGE_DEFAULT, Priority, Todo, TodoFields, TodoInput, TodoPage, UNDO_SECONDS, UndoInput,
-        UpdateTodoInput,
+        PAGE_DEFAULT, Priority, Todo, TodoEvent, TodoEventKind, TodoEventsInput, TodoFields,
+        TodoInput, TodoPage, UNDO_SECONDS, UndoInput, UpdateTodoInput,
     },
     store::{self, Cursor, Filters, ListError, NewTodo, Sort, TodoChanges, TodoRow},
 };
@@ -20,6 +20,24 @@ use crate::{
     state::AppState,
     validation::validate,
 };
+
+/// The pub/sub channel of an organization's todo events.
+pub fn events_channel(org_id: &str) -> String {
+    format!("todos:{org_id}")
+}
+
+/// Tells every open `/api/ws/todos` of the organization, on every instance, what changed.
+/// Called after the change is committed; a lost event costs a client a stale view until its
+/// next resync, never a failed request, so a pub/sub failure is only logged.
+async fn publish(platform: &Platform, org: &OrgContext, kind: TodoEventKind, ids: Vec<String>) {
+    let event = TodoEvent { kind, ids, actor: org.auth.user.id.clone() };
+    let Ok(message) = serde_json::to_string(&event) else { return };
+    if let Err(error) =
+        platform.pubsub.publish(&events_channel(&org.organization_id), &message).await
+    {
+        tracing::warn!(%error, org_id = %org.organization_id, "todo event not published");
+    }
+}
 
 fn timestamp(at: chrono::NaiveDateTime) -> String {
     at.format("%Y-%m-%dT%H:%M:%S").to_string()
@@ -221,6 +239,20 @@ pub async fn export_query(
     Ok((org.organization_id, parse_list(input)?))
 }
 
+/// The organization whose events `GET /api/ws/todos` may stream to `auth`: the same rule as
+/// every read (membership, then `todos:read`). Called when the socket opens and again while it
+/// stays open, so a removed member stops receiving.
+pub async fn events_org(
+    platform: &Platform,
+    auth: &AuthContext,
+    input: &TodoEventsInput,
+) -> Result<String, AppError> {
+    validate(input)?;
+    let org = OrgContext::require(platform, auth, &input.org).await?;
+    org.require_permission(Permission::TodosRead)?;
+    Ok(org.organization_id)
+}
+
 /// A page of the organization's todos (`todos:read`).
 pub async fn list(input: ListTodosInput) -> Result<TodoPage, AppError> {
     let auth = AuthContext::require()?;
@@ -278,7 +310,9 @@ pub async fn create(input: CreateTodoInput) -> Result<Todo, AppError> {
     let todo = prepare(&platform, &org, TodoFields::from(input), "").await?;
     let now = platform::clock::now_utc();
     store::insert(&platform.db, todo.new_todo(&org, now)).await?;
-    Ok(todo.into_todo(&org, now))
+    let todo = todo.into_todo(&org, now);
+    publish(&platform, &org, TodoEventKind::Created, vec![todo.id.clone()]).await;
+    Ok(todo)
 }
 
 /// Creates 1–100 todos in one transaction: all of them, or none when any item is invalid
@@ -297,7 +331,10 @@ pub async fn bulk_create(input: BulkCreateInput) -> Result<Vec<Todo>, AppError> 
     let rows: Vec<NewTodo<'_>> = prepared.iter().map(|todo| todo.new_todo(&org, now)).collect();
     store::insert_all(&platform.db, &rows).await?;
     tracing::info!(org_id = %org.organization_id, count = rows.len(), "todos created in bulk");
-    Ok(prepared.into_iter().map(|todo| todo.into_todo(&org, now)).collect())
+    let todos: Vec<Todo> = prepared.into_iter().map(|todo| todo.into_todo(&org, now)).collect();
+    let ids = todos.iter().map(|todo| todo.id.clone()).collect();
+    publish(&platform, &org, TodoEventKind::Created, ids).await;
+    Ok(todos)
 }
 
 /// Deletes 1–100 todos (`todos:delete`), undoably for [`UNDO_SECONDS`], recorded in the
@@ -326,6 +363,7 @@ pub async fn bulk_complete(input: BulkCompleteInput) -> Result<usize, AppError> 
     if count == 0 {
         return Err(todo_not_found());
     }
+    publish(&platform, &org, TodoEventKind::Updated, input.ids).await;
     Ok(count)
 }
 
@@ -355,6 +393,7 @@ pub async fn update(input: UpdateTodoInput) -> Result<Todo, AppError> {
     let row = store::update(&platform.db, &org.organization_id, &input.id, &changes)
         .await?
         .ok_or_else(todo_not_found)?;
+    publish(&platform, &org, TodoEventKind::Updated, vec![row.id.clone()]).await;
     Ok(to_todo(row))
 }
 
@@ -368,6 +407,7 @@ pub async fn toggle(input: TodoInput) -> Result<Todo, AppError> {
     let row = store::toggle(&platform.db, &org.organization_id, &input.id)
         .await?
         .ok_or_else(todo_not_found)?;
+    publish(&platform, &org, TodoEventKind::Updated, vec![row.id.clone()]).await;
     Ok(to_todo(row))
 }
 
@@ -396,11 +436,13 @@ async fn delete_ids(
         return Err(todo_not_found());
     }
     let token = platform::token::new_token();
-    let undo = Undo { org: org.organization_id.clone(), ids: deleted.clone(), at };
+    let count = deleted.len();
+    let undo = Undo { org: org.organization_id.clone(), ids: deleted, at };
     let ttl = std::time::Duration::from_secs(u64::try_from(UNDO_SECONDS).unwrap_or(10));
     let json = serde_json::to_string(&undo).map_err(AppError::internal)?;
     platform.cache.set(&undo_key(&token), &json, ttl).await?;
-    Ok(Deleted { undo_token: token, count: deleted.len() })
+    publish(platform, org, TodoEventKind::Deleted, undo.ids).await;
+    Ok(Deleted { undo_token: token, count })
 }
 
 /// Deletes a todo (`todos:delete`), undoably for [`UNDO_SECONDS`].
@@ -435,5 +477,8 @@ pub async fn undo(input: UndoInput) -> Result<usize, AppError> {
     }
     platform.cache.delete(&key).await?;
     let restored = store::restore(&platform.db, &org.organization_id, &undo.ids, undo.at).await?;
+    if restored > 0 {
+        publish(&platform, &org, TodoEventKind::Restored, undo.ids).await;
+    }
     Ok(restored)
 }

@@ -70,6 +70,21 @@ pub async fn resolve(
     platform: &Platform,
     cookie_token: &str,
 ) -> Result<Option<Resolved>, AppError> {
+    look_up(platform, cookie_token, true).await
+}
+
+/// Whether the cookie token still names a live session, without counting the check as
+/// activity: a connection left open (a WebSocket) re-checks with it and never keeps an idle
+/// session alive.
+pub async fn is_live(platform: &Platform, cookie_token: &str) -> Result<bool, AppError> {
+    Ok(look_up(platform, cookie_token, false).await?.is_some())
+}
+
+async fn look_up(
+    platform: &Platform,
+    cookie_token: &str,
+    refresh: bool,
+) -> Result<Option<Resolved>, AppError> {
     // Tokens are 43 URL-safe characters; anything else is not worth a look-up.
     if cookie_token.len() != 43 {
         return Ok(None);
@@ -119,7 +134,8 @@ pub async fn resolve(
         return Ok(None);
     }
     let due = chrono::Duration::from_std(REFRESH_INTERVAL).unwrap_or(chrono::Duration::MAX);
-    let refreshed = session.impersonator_id.is_none() && now - session.last_seen_at >= due;
+    let refreshed =
+        refresh && session.impersonator_id.is_none() && now - session.last_seen_at >= due;
     if refreshed {
         session.last_seen_at = now;
         session.expires_at = now + ttl();

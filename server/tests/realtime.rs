@@ -1,0 +1,233 @@
+//! `/api/ws/todos` over real sockets, on SQLite (in-process fan-out) and on PostgreSQL with
+//! Redis (fan-out across instances): who may connect, and that every event of an
+//! organization reaches every socket of that organization and none of another.
+
+mod common;
+
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use common::{TestApp, block_on};
+use futures::StreamExt as _;
+use tokio::net::TcpStream;
+use tokio_tungstenite::{
+    MaybeTlsStream, WebSocketStream, connect_async,
+    tungstenite::{Error as WsError, Message, client::IntoClientRequest as _},
+};
+
+const PASSWORD: &str = "correct horse battery";
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// The handshake request for `org` with the session `cookie` and a same-site `Origin`.
+fn handshake(
+    app: &TestApp,
+    org: &str,
+    cookie: Option<&str>,
+    origin: &str,
+) -> tokio_tungstenite::tungstenite::handshake::client::Request {
+    let mut request =
+        format!("ws://{}/api/ws/todos?org={org}", app.addr).into_client_request().expect("request");
+    let headers = request.headers_mut();
+    headers.insert("origin", origin.parse().expect("origin"));
+    if let Some(cookie) = cookie {
+        headers.insert("cookie", format!("session={cookie}").parse().expect("cookie"));
+    }
+    request
+}
+
+/// A socket for `org` that has received its `ready` frame.
+async fn connect(app: &TestApp, org: &str, cookie: &str) -> Socket {
+    let origin = format!("http://{}", app.addr);
+    let (mut socket, _) =
+        connect_async(handshake(app, org, Some(cookie), &origin)).await.expect("handshake");
+    let ready = next_event(&mut socket).await.expect("a ready frame");
+    assert_eq!(ready, serde_json::json!({"type": "ready"}));
+    socket
+}
+
+/// The next JSON text frame, or `None` when none comes within a second.
+async fn next_event(socket: &mut Socket) -> Option<serde_json::Value> {
+    loop {
+        let frame = tokio::time::timeout(Duration::from_secs(1), socket.next()).await.ok()??;
+        match frame.expect("a frame") {
+            Message::Text(text) => return Some(serde_json::from_str(&text).expect("JSON")),
+            Message::Close(frame) => panic!("closed: {frame:?}"),
+            _ => {}
+        }
+    }
+}
+
+/// The status and error code of a refused handshake.
+async fn refused(app: &TestApp, org: &str, cookie: Option<&str>, origin: &str) -> (u16, String) {
+    match connect_async(handshake(app, org, cookie, origin)).await {
+        Ok(_) => panic!("the handshake for {org} was accepted"),
+        Err(WsError::Http(response)) => {
+            let body: serde_json::Value =
+                serde_json::from_slice(response.body().as_deref().unwrap_or_default())
+                    .expect("a JSON error");
+            (response.status().as_u16(), body["code"].as_str().unwrap_or_default().to_owned())
+        }
+        Err(error) => panic!("unexpected handshake failure: {error}"),
+    }
+}
+
+fn event(kind: &str, ids: &[&str], actor: &str) -> serde_json::Value {
+    serde_json::json!({"type": kind, "ids": ids, "actor": actor})
+}
+
+#[test]
+fn the_handshake_needs_a_same_site_member_with_read_access() {
+    block_on(async {
+        for app in TestApp::each_backend().await {
+            let backend = app.backend();
+            let owner = app.sign_up("owner@example.com", PASSWORD).await;
+            let org = app.create_org(&owner, "name=Realtime").await;
+            let stranger = app.sign_up("stranger@example.com", PASSWORD).await;
+            let same_site = format!("http://{}", app.addr);
+
+            assert_eq!(
+                refused(&app, &org, None, &same_site).await,
+                (401, "AUTH_UNAUTHENTICATED".to_owned()),
+                "{backend}"
+            );
+            assert_eq!(
+                refused(&app, &org, Some(&owner), "https://evil.example").await,
+                (403, "AUTH_FORBIDDEN".to_owned()),
+                "{backend}: another site's page must not read the stream"
+            );
+            // Not a member: the same answer as for an organization that does not exist.
+            assert_eq!(
+                refused(&app, &org, Some(&stranger), &same_site).await,
+                (404, "BIZ_NOT_FOUND".to_owned()),
+                "{backend}"
+            );
+            let (status, code) = refused(&app, "", Some(&owner), &same_site).await;
+            assert_eq!((status, code.starts_with("VAL_")), (400, true), "{backend}: {code}");
+
+            // A plain GET (no upgrade) is a typed error too.
+            let plain = app.get_as(&format!("/api/ws/todos?org={org}"), Some(&owner)).await;
+            assert_eq!(plain.status, StatusCode::BAD_REQUEST, "{backend}");
+            assert_eq!(plain.json()["details"]["reason"], "websocket_expected", "{backend}");
+
+            // A viewer reads, so a viewer listens.
+            let viewer = app.sign_up("viewer@example.com", PASSWORD).await;
+            app.add_member(&org, &app.user_id(&viewer).await, "viewer").await;
+            let mut socket = connect(&app, &org, &viewer).await;
+            socket.close(None).await.expect("close");
+        }
+    });
+}
+
+#[test]
+fn every_socket_of_the_organization_gets_each_event_and_no_other_organization_does() {
+    block_on(async {
+        for app in TestApp::each_backend().await {
+            let backend = app.backend();
+            let owner = app.sign_up("owner@example.com", PASSWORD).await;
+            let owner_id = app.user_id(&owner).await;
+            let org_a = app.create_org(&owner, "name=Alpha").await;
+            let member = app.sign_up("member@example.com", PASSWORD).await;
+            app.add_member(&org_a, &app.user_id(&member).await, "member").await;
+            let outsider = app.sign_up("outsider@example.com", PASSWORD).await;
+            let org_b = app.create_org(&outsider, "name=Beta").await;
+
+            let mut first = connect(&app, &org_a, &owner).await;
+            let mut second = connect(&app, &org_a, &member).await;
+            let mut other = connect(&app, &org_b, &outsider).await;
+
+            let created = app
+                .call("/api/todos/create", &format!("org={org_a}&title=Ship+it"), Some(&owner))
+                .await;
+            assert_eq!(created.status, StatusCode::OK, "{}", created.text());
+            let id = created.json()["id"].as_str().expect("id").to_owned();
+            let expected = event("created", &[&id], &owner_id);
+            assert_eq!(next_event(&mut first).await, Some(expected.clone()), "{backend}");
+            assert_eq!(next_event(&mut second).await, Some(expected), "{backend}");
+
+            let form = format!("org={org_a}&id={id}");
+            let toggled = app.call("/api/todos/toggle", &form, Some(&owner)).await;
+            assert_eq!(toggled.status, StatusCode::OK, "{}", toggled.text());
+            let deleted = app.call("/api/todos/delete", &form, Some(&owner)).await;
+            let token = deleted.json()["undo_token"].as_str().expect("token").to_owned();
+            let undone = app
+                .call("/api/todos/undo", &format!("org={org_a}&token={token}"), Some(&owner))
+                .await;
+            assert_eq!(undone.status, StatusCode::OK, "{}", undone.text());
+            for kind in ["updated", "deleted", "restored"] {
+                let expected = event(kind, &[&id], &owner_id);
+                assert_eq!(next_event(&mut first).await, Some(expected.clone()), "{backend}");
+                assert_eq!(next_event(&mut second).await, Some(expected), "{backend}");
+            }
+
+            // Organization B's socket heard none of it, and hears its own.
+            assert_eq!(
+                next_event(&mut other).await,
+                None,
+                "{backend}: an event crossed organizations"
+            );
+            let theirs = app
+                .call("/api/todos/create", &format!("org={org_b}&title=Theirs"), Some(&outsider))
+                .await;
+            let theirs = theirs.json()["id"].as_str().expect("id").to_owned();
+            let outsider_id = app.user_id(&outsider).await;
+            assert_eq!(
+                next_event(&mut other).await,
+                Some(event("created", &[&theirs], &outsider_id)),
+                "{backend}"
+            );
+            assert_eq!(next_event(&mut first).await, None, "{backend}: B's event reached A");
+
+            // A refused change publishes nothing.
+            let viewer = app.sign_up("viewer@example.com", PASSWORD).await;
+            app.add_member(&org_a, &app.user_id(&viewer).await, "viewer").await;
+            let refused = app.call("/api/todos/toggle", &form, Some(&viewer)).await;
+            assert_eq!(refused.status, StatusCode::FORBIDDEN, "{backend}");
+            assert_eq!(next_event(&mut first).await, None, "{backend}");
+        }
+    });
+}
+
+#[test]
+fn with_redis_a_change_on_one_instance_reaches_sockets_on_another() {
+    block_on(async {
+        for app in TestApp::each_backend().await {
+            if app.state.platform.config.redis_url.is_none() {
+                continue;
+            }
+            let other_instance = app.another_instance().await;
+            let owner = app.sign_up("owner@example.com", PASSWORD).await;
+            let owner_id = app.user_id(&owner).await;
+            let org = app.create_org(&owner, "name=Scaled").await;
+            let outsider = app.sign_up("outsider@example.com", PASSWORD).await;
+            let org_b = app.create_org(&outsider, "name=Elsewhere").await;
+
+            let mut here = connect(&app, &org, &owner).await;
+            let mut there = connect(&other_instance, &org, &owner).await;
+            let mut there_too = connect(&other_instance, &org, &owner).await;
+            let mut foreign = connect(&other_instance, &org_b, &outsider).await;
+
+            let created = other_instance
+                .call("/api/todos/create", &format!("org={org}&title=Across"), Some(&owner))
+                .await;
+            let id = created.json()["id"].as_str().expect("id").to_owned();
+            let expected = event("created", &[&id], &owner_id);
+            assert_eq!(next_event(&mut here).await, Some(expected.clone()));
+            assert_eq!(next_event(&mut there).await, Some(expected.clone()));
+            assert_eq!(next_event(&mut there_too).await, Some(expected));
+
+            let bulk = app
+                .post_json(
+                    "/api/todos/bulk-complete",
+                    &serde_json::json!({"org": org, "ids": [id]}).to_string(),
+                    &owner,
+                )
+                .await;
+            assert_eq!(bulk.status, StatusCode::OK, "{}", bulk.text());
+            let expected = event("updated", &[&id], &owner_id);
+            assert_eq!(next_event(&mut there).await, Some(expected.clone()));
+            assert_eq!(next_event(&mut here).await, Some(expected));
+            assert_eq!(next_event(&mut foreign).await, None, "an event crossed organizations");
+        }
+    });
+}
