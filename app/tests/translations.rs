@@ -80,6 +80,7 @@ fn every_indirect_key_exists() {
     let mut keys: Vec<&str> = Theme::ALL.iter().map(|theme| theme.label_key()).collect();
     keys.extend(FEATURE_KEYS.iter().flat_map(|(title, body)| [*title, *body]));
     keys.extend(Role::ALL.iter().map(|role| role.label_key()));
+    keys.extend(app::todos::view::indirect_keys());
     let mut owned: Vec<String> = Permission::ALL.iter().map(|p| p.label_key()).collect();
     owned.extend(AUDIT_ACTIONS.iter().map(|action| audit_action_key(action)));
     keys.extend(owned.iter().map(String::as_str));

@@ -92,3 +92,38 @@ test("organization pages work as plain forms", async ({ page }) => {
   await page.getByRole("button", { name: "Cancel" }).click();
   await expect(page.getByTestId("invitations-empty")).toBeVisible();
 });
+
+test("todos: create, complete and delete as plain forms", async ({ page }) => {
+  await page.goto("/sign-up");
+  await page.getByLabel("Name").fill("Plain Todos");
+  await page.getByLabel("Email address").fill(uniqueEmail("nojs-todos"));
+  await page.getByLabel("Password", { exact: true }).fill("correct horse battery");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/orgs$/);
+  const slug = `plain-todos-${Date.now()}`;
+  await page.getByLabel("Organization name").fill("Plain Todos");
+  await page.getByLabel("Address (optional)").fill(slug);
+  await page.getByRole("button", { name: "Create organization" }).click();
+  await expect(page).toHaveURL(new RegExp(`/o/${slug}$`));
+
+  await page.getByRole("link", { name: "Todos", exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`/o/${slug}/todos$`));
+  await expect(page.getByTestId("todos-empty")).toBeVisible();
+
+  // A refused title comes back as a translated error rendered by the server.
+  await page.getByRole("button", { name: "Add" }).click();
+  await expect(page.getByRole("alert")).toHaveText("Please correct the highlighted fields.");
+
+  await page.getByLabel("Title").fill("Water the plants");
+  await page.getByRole("button", { name: "Add" }).click();
+  await expect(page.getByTestId("todo-title")).toHaveText(["Water the plants"]);
+
+  await page.getByRole("checkbox", { name: "Done: Water the plants" }).click();
+  await expect(page.getByRole("checkbox", { name: "Done: Water the plants" })).toHaveAttribute(
+    "aria-checked",
+    "true",
+  );
+
+  await page.getByRole("button", { name: "Delete “Water the plants”" }).click();
+  await expect(page.getByTestId("todos-empty")).toBeVisible();
+});

@@ -200,6 +200,7 @@ org-tab-overview = Overview
 org-tab-team = Team
 org-tab-settings = Settings
 org-tab-audit = Audit log
+org-tab-todos = Todos
 org-permissions-title = What you can do here
 permission-organization-update = Rename the organization and change its address
 permission-organization-delete = Delete the organization
@@ -339,3 +340,70 @@ impersonation-stop = Stop impersonating
 reason-banned = This account is banned. Contact support if you think this is a mistake.
 reason-admin-account = Administrators cannot be banned or impersonated, and you cannot act on yourself.
 reason-not-impersonating = You are not acting as anyone.
+
+## Todos
+todos-title = Todos
+todos-shortcuts = Shortcuts: N adds a todo, / searches.
+todos-add-title = New todo
+todos-add-placeholder = What needs doing?
+todos-add-submit = Add
+todos-field-title = Title
+todos-field-description = Description
+todos-field-priority = Priority
+todos-field-due = Due date
+todos-field-assignee = Assignee
+todos-unassigned = Unassigned
+priority-low = Low
+priority-medium = Medium
+priority-high = High
+priority-urgent = Urgent
+todos-filters = Filter todos
+todos-search = Search
+todos-search-placeholder = Title or description
+todos-filter-status = Status
+todos-status-all = All
+todos-status-open = Open
+todos-status-done = Done
+todos-any-priority = Any priority
+todos-anyone = Anyone
+todos-filter-apply = Apply
+todos-filter-clear = Clear filters
+todos-col-done = Done
+todos-col-title = Title
+todos-col-priority = Priority
+todos-col-due = Due
+todos-col-created = Created
+todos-col-assignee = Assignee
+todos-done-label = Done: { $title }
+todos-overdue = Overdue
+todos-edit = Edit
+todos-edit-label = Edit “{ $title }”
+todos-delete = Delete
+todos-delete-label = Delete “{ $title }”
+todos-deleted = “{ $title }” was deleted.
+todos-undo = Undo
+todos-restored = The todo is back.
+todos-empty = No todos yet. Add the first one above.
+todos-empty-viewer = No todos yet.
+todos-empty-filtered = No todos match these filters.
+todos-count = { $shown } shown of { $total ->
+    [one] 1 todo
+   *[other] { $total } todos
+}
+todos-pages = Pages
+todos-first = First page
+todos-next = Next page
+todos-edit-title = Edit todo
+todos-save = Save changes
+todos-cancel = Cancel
+todos-export-csv = Export CSV
+todos-export-ndjson = NDJSON
+todos-exporting = Exporting { $rows } of { $total }…
+todos-exported = { $rows ->
+    [one] Exported 1 todo.
+   *[other] Exported { $rows } todos.
+}
+todos-live-connecting = Connecting for live updates…
+todos-live-on = Live
+todos-live-off = Live updates stopped. Reload the page.
+toast-dismiss = Dismiss

@@ -200,6 +200,7 @@ org-tab-overview = Resumen
 org-tab-team = Equipo
 org-tab-settings = Ajustes
 org-tab-audit = Registro de auditoría
+org-tab-todos = Tareas
 org-permissions-title = Lo que puedes hacer aquí
 permission-organization-update = Renombrar la organización y cambiar su dirección
 permission-organization-delete = Eliminar la organización
@@ -339,3 +340,70 @@ impersonation-stop = Dejar de suplantar
 reason-banned = Esta cuenta está bloqueada. Contacta con soporte si crees que es un error.
 reason-admin-account = Los administradores no se pueden bloquear ni suplantar, y no puedes actuar sobre ti mismo.
 reason-not-impersonating = No estás actuando como nadie.
+
+## Todos
+todos-title = Tareas
+todos-shortcuts = Atajos: N añade una tarea, / busca.
+todos-add-title = Nueva tarea
+todos-add-placeholder = ¿Qué hay que hacer?
+todos-add-submit = Añadir
+todos-field-title = Título
+todos-field-description = Descripción
+todos-field-priority = Prioridad
+todos-field-due = Fecha límite
+todos-field-assignee = Responsable
+todos-unassigned = Sin asignar
+priority-low = Baja
+priority-medium = Media
+priority-high = Alta
+priority-urgent = Urgente
+todos-filters = Filtrar tareas
+todos-search = Buscar
+todos-search-placeholder = Título o descripción
+todos-filter-status = Estado
+todos-status-all = Todas
+todos-status-open = Pendientes
+todos-status-done = Hechas
+todos-any-priority = Cualquier prioridad
+todos-anyone = Cualquiera
+todos-filter-apply = Aplicar
+todos-filter-clear = Quitar filtros
+todos-col-done = Hecha
+todos-col-title = Título
+todos-col-priority = Prioridad
+todos-col-due = Vence
+todos-col-created = Creada
+todos-col-assignee = Responsable
+todos-done-label = Hecha: { $title }
+todos-overdue = Vencida
+todos-edit = Editar
+todos-edit-label = Editar «{ $title }»
+todos-delete = Eliminar
+todos-delete-label = Eliminar «{ $title }»
+todos-deleted = Se eliminó «{ $title }».
+todos-undo = Deshacer
+todos-restored = La tarea ha vuelto.
+todos-empty = Aún no hay tareas. Añade la primera arriba.
+todos-empty-viewer = Aún no hay tareas.
+todos-empty-filtered = Ninguna tarea coincide con estos filtros.
+todos-count = { $shown } visibles de { $total ->
+    [one] 1 tarea
+   *[other] { $total } tareas
+}
+todos-pages = Páginas
+todos-first = Primera página
+todos-next = Página siguiente
+todos-edit-title = Editar tarea
+todos-save = Guardar cambios
+todos-cancel = Cancelar
+todos-export-csv = Exportar CSV
+todos-export-ndjson = NDJSON
+todos-exporting = Exportando { $rows } de { $total }…
+todos-exported = { $rows ->
+    [one] Se exportó 1 tarea.
+   *[other] Se exportaron { $rows } tareas.
+}
+todos-live-connecting = Conectando para ver cambios en directo…
+todos-live-on = En directo
+todos-live-off = Los cambios en directo se detuvieron. Recarga la página.
+toast-dismiss = Cerrar

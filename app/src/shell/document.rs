@@ -23,6 +23,7 @@ use crate::{
     invitations::view::AcceptInvitationPage,
     orgs::view::{AuditPage, OrgLayout, OrgOverview, OrgSettingsPage, OrgsPage, TeamPage},
     preferences::{Theme, view::ThemeContext},
+    todos::view::{TodoEditPage, TodosPage},
 };
 
 /// The full HTML document rendered by the server around [`App`].
@@ -110,6 +111,8 @@ pub fn App() -> impl IntoView {
                         // The organization is part of the URL, so each tab can work in another.
                         <ParentRoute path=path!("o/:slug") view=OrgLayout ssr=SsrMode::Async>
                             <Route path=path!("") view=OrgOverview ssr=SsrMode::Async />
+                            <Route path=path!("todos") view=TodosPage ssr=SsrMode::Async />
+                            <Route path=path!("todos/:id/edit") view=TodoEditPage ssr=SsrMode::Async />
                             <Route path=path!("team") view=TeamPage ssr=SsrMode::Async />
                             <Route path=path!("settings") view=OrgSettingsPage ssr=SsrMode::Async />
                             <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async />

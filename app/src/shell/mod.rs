@@ -6,9 +6,11 @@ mod header;
 mod not_found;
 mod table;
 mod tabs;
+mod toast;
 
 pub use document::{App, shell};
 pub use error_view::ErrorView;
 pub use not_found::NotFound;
 pub use table::TableHead;
 pub use tabs::Tabs;
+pub use toast::{ToastHost, Toasts, use_toasts};

@@ -1,8 +1,9 @@
 //! Todos, the reference feature: organization-scoped CRUD with keyset pagination, soft delete
-//! and undo.
+//! and undo, realtime events, and the pages.
 
 pub mod api;
 pub mod model;
+pub mod view;
 
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -72,8 +72,11 @@ fn OrgHeader(org: OrgSummary) -> impl IntoView {
     let i18n = use_i18n();
     let base = format!("/o/{}", org.slug);
     let role = org.role;
-    let mut tabs =
-        vec![(base.clone(), "org-tab-overview"), (format!("{base}/team"), "org-tab-team")];
+    let mut tabs = vec![
+        (base.clone(), "org-tab-overview"),
+        (format!("{base}/todos"), "org-tab-todos"),
+        (format!("{base}/team"), "org-tab-team"),
+    ];
     if role.can(Permission::OrganizationUpdate) {
         tabs.push((format!("{base}/settings"), "org-tab-settings"));
     }

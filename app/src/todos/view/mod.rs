@@ -1,0 +1,77 @@
+//! The todos pages: `/o/{slug}/todos` (the table, its filters, quick add, export) and
+//! `/o/{slug}/todos/{id}/edit`. Everything works through plain links and forms first; with
+//! JavaScript, toggling and deleting are optimistic (with an "Undo" toast), the list follows
+//! other people's changes live, and the export shows its progress.
+
+mod browser;
+mod edit;
+mod list;
+mod query;
+
+use std::collections::HashMap;
+
+pub use edit::TodoEditPage;
+pub use list::TodosPage;
+
+use crate::orgs::model::MemberInfo;
+
+/// The translation keys these pages pick from tables rather than name in a call (checked by
+/// the translation tests).
+pub fn indirect_keys() -> Vec<&'static str> {
+    let mut keys: Vec<&'static str> = list::SORTABLE.iter().map(|(_, key)| *key).collect();
+    keys.extend(browser::LIVE_KEYS);
+    keys.extend(crate::todos::model::Priority::ALL.map(crate::todos::model::Priority::label_key));
+    keys.extend(["todos-undo", "org-tab-todos"]);
+    keys
+}
+
+/// Member names by user id, for the assignee column and the assignee pickers.
+type Names = HashMap<String, String>;
+
+fn names_of(members: &[MemberInfo]) -> Names {
+    members.iter().map(|m| (m.user_id.clone(), m.name.clone())).collect()
+}
+
+/// Up to two initials of `name`, for the avatar.
+fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|word| word.chars().next())
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// Today as `YYYY-MM-DD` in UTC: the same on the server and in the browser, so a due date
+/// is flagged overdue identically in the HTML and after hydration.
+fn today() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        chrono::Utc::now().format("%Y-%m-%d").to_string()
+    }
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        js_sys::Date::new_0()
+            .to_iso_string()
+            .as_string()
+            .unwrap_or_default()
+            .chars()
+            .take(10)
+            .collect()
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        String::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::initials;
+
+    #[test]
+    fn initials_take_the_first_letters_of_two_words() {
+        assert_eq!(initials("ada lovelace byron"), "AL");
+        assert_eq!(initials("Ñandú"), "Ñ");
+        assert_eq!(initials(""), "");
+    }
+}
