@@ -452,6 +452,14 @@ fn an_export_streams_every_todo_as_csv_or_ndjson() {
                 .collect();
             app::todos::store::insert_all(&app.state.platform.db, &rows).await.expect("inserted");
 
+            // Counting stops at 10,000: exactly that many is still exact.
+            let page = list(&app, &owner, &org, "limit=1").await;
+            assert_eq!(
+                (page["total"].as_i64(), page["total_capped"].as_bool()),
+                (Some(10_000), Some(false)),
+                "{backend}"
+            );
+
             let csv =
                 app.get_as(&format!("/api/export/todos?org={org}&format=csv"), Some(&owner)).await;
             assert_eq!(csv.status, StatusCode::OK, "{backend}: {}", csv.text());
@@ -496,6 +504,22 @@ fn an_export_streams_every_todo_as_csv_or_ndjson() {
             assert_eq!(gzip.status, StatusCode::OK, "{backend}");
             assert_eq!(gzip.header("content-encoding"), Some("gzip"), "{backend}");
             assert!(gzip.body.starts_with(&[0x1f, 0x8b]), "{backend}: a gzip stream");
+
+            // One more is "more than 10,000"; a narrower filter counts exactly again.
+            let extra = create(&app, &owner, &org, "title=One+more").await;
+            assert_eq!(extra.status, StatusCode::OK, "{}", extra.text());
+            let page = list(&app, &owner, &org, "limit=1").await;
+            assert_eq!(
+                (page["total"].as_i64(), page["total_capped"].as_bool()),
+                (Some(10_000), Some(true)),
+                "{backend}"
+            );
+            let done = list(&app, &owner, &org, "status=done&limit=1").await;
+            assert_eq!(
+                (done["total"].as_i64(), done["total_capped"].as_bool()),
+                (Some(1_000), Some(false)),
+                "{backend}"
+            );
 
             let bad =
                 app.get_as(&format!("/api/export/todos?org={org}&format=xlsx"), Some(&owner)).await;

@@ -390,6 +390,8 @@ todos-count = { $shown } shown of { $total ->
     [one] 1 todo
    *[other] { $total } todos
 }
+todos-count-capped = { $shown } shown of more than { $total } todos
+todos-exporting-rows = Exporting { $rows } todos…
 todos-pages = Pages
 todos-first = First page
 todos-next = Next page

@@ -390,6 +390,8 @@ todos-count = { $shown } visibles de { $total ->
     [one] 1 tarea
    *[other] { $total } tareas
 }
+todos-count-capped = { $shown } visibles de más de { $total } tareas
+todos-exporting-rows = Exportando { $rows } tareas…
 todos-pages = Páginas
 todos-first = Primera página
 todos-next = Página siguiente

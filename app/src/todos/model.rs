@@ -116,8 +116,11 @@ pub struct TodoPage {
     pub todos: Vec<Todo>,
     /// Pass as `cursor` for the next page; `None` on the last one.
     pub next_cursor: Option<String>,
-    /// Todos matching the filters, across all pages.
+    /// Todos matching the filters, across all pages — counted up to 10,000.
     pub total: i64,
+    /// More than `total` todos match (counting stopped at 10,000).
+    #[serde(default)]
+    pub total_capped: bool,
 }
 
 /// What deleting answers: the token that undoes it within [`UNDO_SECONDS`].

@@ -273,7 +273,7 @@ pub async fn list(input: ListTodosInput) -> Result<TodoPage, AppError> {
     )
     .await
     .map_err(list_error)?;
-    let total = total.unwrap_or_default();
+    let (total, total_capped) = total.unwrap_or_default();
     let page = usize::try_from(limit).unwrap_or(usize::MAX);
     let next_cursor = if rows.len() > page {
         rows.truncate(page);
@@ -284,7 +284,12 @@ pub async fn list(input: ListTodosInput) -> Result<TodoPage, AppError> {
     } else {
         None
     };
-    Ok(TodoPage { todos: rows.into_iter().map(to_todo).collect(), next_cursor, total })
+    Ok(TodoPage {
+        todos: rows.into_iter().map(to_todo).collect(),
+        next_cursor,
+        total,
+        total_capped,
+    })
 }
 
 /// One todo (`todos:read`).

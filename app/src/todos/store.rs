@@ -387,8 +387,16 @@ impl From<diesel::result::Error> for ListError {
     }
 }
 
+/// Counting stops here: past it a list answers "more than 10,000", so what a list costs stays
+/// flat however large the organization grows (an exact count reads every matching row).
+pub const COUNT_CAP: i64 = 10_000;
+
+/// How many todos match: `(n, false)` exactly n, `(COUNT_CAP, true)` more than that.
+pub type Total = (i64, bool);
+
 /// One page of `org_id`'s live todos matching `filters`, in `sort` order, after `cursor`, at
-/// most `limit` rows, and (when `count` is set) the number of todos matching in all.
+/// most `limit` rows, and (when `count` is set) how many todos match in all, up to
+/// [`COUNT_CAP`].
 #[allow(clippy::too_many_arguments)] // the parts of one query, each a plain value
 pub async fn list(
     db: &Db,
@@ -399,7 +407,7 @@ pub async fn list(
     cursor: Option<&Cursor>,
     limit: i64,
     count: bool,
-) -> Result<(Vec<TodoRow>, Option<i64>), ListError> {
+) -> Result<(Vec<TodoRow>, Option<Total>), ListError> {
     let bad = || ListError::BadCursor;
     let created = cursor
         .filter(|_| sort == Sort::Created)
@@ -418,10 +426,22 @@ pub async fn list(
         .map(|c| c.value.parse::<i32>().map(|v| (v, c.id.clone())).map_err(|_| bad()))
         .transpose()?;
     let title = cursor.filter(|_| sort == Sort::Title).map(|c| (c.value.clone(), c.id.clone()));
-    let result: Result<(Vec<TodoRow>, Option<i64>), DbError> = async {
+    let result: Result<(Vec<TodoRow>, Option<Total>), DbError> = async {
         Ok(platform::with_conn!(db, conn => {
-            let total: Option<i64> = if count {
-                Some(filtered!(org_id, filters).count().get_result(conn).await?)
+            let total: Option<Total> = if count {
+                // A match past the cap (one index probe) spares counting them all.
+                let beyond: Option<String> = filtered!(org_id, filters)
+                    .select(todos::id)
+                    .offset(COUNT_CAP)
+                    .limit(1)
+                    .get_result(conn)
+                    .await
+                    .optional()?;
+                Some(if beyond.is_some() {
+                    (COUNT_CAP, true)
+                } else {
+                    (filtered!(org_id, filters).count().get_result(conn).await?, false)
+                })
             } else {
                 None
             };

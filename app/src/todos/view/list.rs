@@ -73,7 +73,9 @@ fn Todos(org: OrgSummary) -> impl IntoView {
                 <p class="live-status" data-testid="live-status" data-live=move || live.get().as_str()>
                     {move || live.get().label_key().map(|key| i18n.t(key))}
                 </p>
-                <Export input total=Signal::derive(move || list.get().and_then(Result::ok).map_or(0, |p| p.total)) toasts />
+                <Export input total=Signal::derive(move || {
+                        list.get().and_then(Result::ok).filter(|p| !p.total_capped).map(|p| p.total)
+                    }) toasts />
             </div>
             <p class="field-hint">{move || i18n.t("todos-shortcuts")}</p>
             {role.can(Permission::TodosCreate).then(|| view! { <QuickAdd page create members /> })}
@@ -336,6 +338,7 @@ fn Table(
     let today = today();
     let shown = todos.todos.len();
     let total = todos.total;
+    let count_key = if todos.total_capped { "todos-count-capped" } else { "todos-count" };
     let first = list.cursor.is_some().then(|| {
         let href = query::href(&base, &ListTodosInput { cursor: None, ..list.clone() });
         view! { <A href=href>{move || i18n.t("todos-first")}</A> }
@@ -369,10 +372,7 @@ fn Table(
         <nav class="pager" aria-label=move || i18n.t("todos-pages")>
             <span data-testid="todos-count">
                 {move || {
-                    i18n.t_args(
-                        "todos-count",
-                        &[("shown", shown.into()), ("total", total.into())],
-                    )
+                    i18n.t_args(count_key, &[("shown", shown.into()), ("total", total.into())])
                 }}
             </span>
             {first}
@@ -550,7 +550,12 @@ fn offer_undo(i18n: I18n, page: Page, title: String, token: String) {
 }
 
 #[component]
-fn Export(input: Memo<ListTodosInput>, total: Signal<i64>, toasts: Toasts) -> impl IntoView {
+fn Export(
+    input: Memo<ListTodosInput>,
+    /// The number of rows to expect, when known exactly.
+    total: Signal<Option<i64>>,
+    toasts: Toasts,
+) -> impl IntoView {
     let i18n = use_i18n();
     let progress = RwSignal::new(None::<u64>);
     let csv = move || query::export_href(&input.get(), "csv");
@@ -578,11 +583,19 @@ fn Export(input: Memo<ListTodosInput>, total: Signal<i64>, toasts: Toasts) -> im
             <a class="link-button" href=ndjson download>{move || i18n.t("todos-export-ndjson")}</a>
             {move || {
                 progress.get().map(|rows| {
-                    let total = total.get().max(0).unsigned_abs();
+                    let text = match total.get() {
+                        Some(total) => {
+                            let total = total.max(0).unsigned_abs();
+                            i18n.t_args("todos-exporting", &[("rows", rows.min(total).into()), ("total", total.into())])
+                        }
+                        None => i18n.t_args("todos-exporting-rows", &[("rows", rows.into())]),
+                    };
+                    let max = total.get().map_or(0, |total| total.max(1).unsigned_abs());
                     view! {
                         <span class="export-progress" role="status" data-testid="export-progress">
-                            <progress max=total.max(1) value=rows.min(total)></progress>
-                            {i18n.t_args("todos-exporting", &[("rows", rows.min(total).into()), ("total", total.into())])}
+                            // Without a known total the bar is indeterminate.
+                            <progress max=(max > 0).then_some(max) value=(max > 0).then_some(rows.min(max))></progress>
+                            {text}
                         </span>
                     }
                 })

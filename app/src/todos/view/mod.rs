@@ -21,7 +21,7 @@ pub fn indirect_keys() -> Vec<&'static str> {
     let mut keys: Vec<&'static str> = list::SORTABLE.iter().map(|(_, key)| *key).collect();
     keys.extend(browser::LIVE_KEYS);
     keys.extend(crate::todos::model::Priority::ALL.map(crate::todos::model::Priority::label_key));
-    keys.extend(["todos-undo", "org-tab-todos"]);
+    keys.extend(["todos-undo", "org-tab-todos", "todos-count", "todos-count-capped"]);
     keys
 }
 
