@@ -8,9 +8,9 @@ use leptos_router::{
     hooks::{use_navigate, use_params_map},
 };
 
-use super::names_of;
+use super::{Names, assignable, assignee_options, names_of};
 use crate::{
-    error::ErrorCode,
+    error::{AppError, ErrorCode},
     forms::FormAlert,
     i18n::use_i18n,
     orgs::{
@@ -42,15 +42,20 @@ fn EditTodo(org: OrgSummary) -> impl IntoView {
     let org_id = org.id.clone();
     let todo =
         Resource::new(move || id.get(), move |id| get_todo(TodoInput { org: org_id.clone(), id }));
+    let members_org = org.id.clone();
+    let members =
+        Resource::new(|| (), move |()| list_members(OrgInput { org: members_org.clone() }));
     let org = StoredValue::new(org);
     view! {
         <section class="settings-block" aria-labelledby="edit-title">
             <h2 id="edit-title">{move || i18n.t("todos-edit-title")}</h2>
             <Suspense fallback=move || view! { <p>{move || i18n.t("status-loading")}</p> }>
                 {move || {
+                    // Both read here, inside the Suspense: the form is built once, from plain data.
+                    let names = members.get()?.map(|m| names_of(&m)).unwrap_or_default();
                     todo.get()
                         .map(|result| match result {
-                            Ok(todo) => view! { <EditForm org=org.get_value() todo /> }.into_any(),
+                            Ok(todo) => view! { <EditForm org=org.get_value() todo names /> }.into_any(),
                             Err(error) if error.code == ErrorCode::BizNotFound => view! { <NotFound /> }.into_any(),
                             Err(error) => view! { <ErrorView error /> }.into_any(),
                         })
@@ -61,6 +66,19 @@ fn EditTodo(org: OrgSummary) -> impl IntoView {
     .into_any()
 }
 
+/// The messages of `name`'s errors, if any.
+#[component]
+fn FieldError(error: Signal<Option<AppError>>, name: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        let codes = error.get().map(|e| e.field(name).to_vec()).unwrap_or_default();
+        (!codes.is_empty()).then(|| {
+            let text = codes.iter().map(|code| i18n.t(&code.message_key())).collect::<Vec<_>>();
+            view! { <p class="field-error">{text.join(" ")}</p> }
+        })
+    }
+}
+
 /// An optional field as the update sends it: empty means `null` (cleared).
 fn optional(value: String) -> Option<String> {
     let value = value.trim();
@@ -68,7 +86,7 @@ fn optional(value: String) -> Option<String> {
 }
 
 #[component]
-fn EditForm(org: OrgSummary, todo: Todo) -> impl IntoView {
+fn EditForm(org: OrgSummary, todo: Todo, names: Names) -> impl IntoView {
     let i18n = use_i18n();
     let list_href = format!("/o/{}/todos", org.slug);
     let can_assign = org.role.can(Permission::TodosAssign);
@@ -81,24 +99,10 @@ fn EditForm(org: OrgSummary, todo: Todo) -> impl IntoView {
     let due = RwSignal::new(todo.due_date.clone().unwrap_or_default());
     let assignee = RwSignal::new(todo.assigned_to.clone().unwrap_or_default());
 
-    let org_id = org.id.clone();
-    let members = Resource::new(|| (), move |()| list_members(OrgInput { org: org_id.clone() }));
     let save = Action::new(|input: &UpdateTodoInput| update_todo(input.clone()));
     let error = Signal::derive(move || save.value().get().and_then(Result::err));
-    let field_error = move |name: &'static str| {
-        move || {
-            error
-                .get()
-                .map(|e| {
-                    e.field(name)
-                        .iter()
-                        .map(|code| i18n.t(&code.message_key()))
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                })
-                .filter(|text| !text.is_empty())
-        }
-    };
+    let invalid =
+        move |name: &'static str| move || error.get().is_some_and(|e| !e.field(name).is_empty());
 
     let navigate = use_navigate();
     let back = list_href.clone();
@@ -136,7 +140,7 @@ fn EditForm(org: OrgSummary, todo: Todo) -> impl IntoView {
     view! {
         <form class="edit-todo" novalidate on:submit=on_submit on:keydown=on_keydown>
             <FormAlert error />
-            <div class="field" class:invalid=move || field_error("title")().is_some()>
+            <div class="field" class:invalid=invalid("title")>
                 <label for="edit-title-input">{move || i18n.t("todos-field-title")}</label>
                 <input
                     id="edit-title-input"
@@ -147,9 +151,9 @@ fn EditForm(org: OrgSummary, todo: Todo) -> impl IntoView {
                     prop:value=move || title.get()
                     on:input=move |event| title.set(event_target_value(&event))
                 />
-                {move || field_error("title")().map(|text| view! { <p class="field-error">{text}</p> })}
+                <FieldError error name="title" />
             </div>
-            <div class="field" class:invalid=move || field_error("description")().is_some()>
+            <div class="field" class:invalid=invalid("description")>
                 <label for="edit-description">{move || i18n.t("todos-field-description")}</label>
                 <textarea
                     id="edit-description"
@@ -161,7 +165,7 @@ fn EditForm(org: OrgSummary, todo: Todo) -> impl IntoView {
                 >
                     {original.with_value(|t| t.description.clone().unwrap_or_default())}
                 </textarea>
-                {move || field_error("description")().map(|text| view! { <p class="field-error">{text}</p> })}
+                <FieldError error name="description" />
             </div>
             <div class="field">
                 <label for="edit-priority">{move || i18n.t("todos-field-priority")}</label>
@@ -180,7 +184,7 @@ fn EditForm(org: OrgSummary, todo: Todo) -> impl IntoView {
                         .collect_view()}
                 </select>
             </div>
-            <div class="field" class:invalid=move || field_error("due_date")().is_some()>
+            <div class="field" class:invalid=invalid("due_date")>
                 <label for="edit-due">{move || i18n.t("todos-field-due")}</label>
                 <input
                     id="edit-due"
@@ -190,31 +194,19 @@ fn EditForm(org: OrgSummary, todo: Todo) -> impl IntoView {
                     prop:value=move || due.get()
                     on:input=move |event| due.set(event_target_value(&event))
                 />
-                {move || field_error("due_date")().map(|text| view! { <p class="field-error">{text}</p> })}
+                <FieldError error name="due_date" />
             </div>
-            <div class="field" class:invalid=move || field_error("assigned_to")().is_some()>
+            <div class="field" class:invalid=invalid("assigned_to")>
                 <label for="edit-assignee">{move || i18n.t("todos-field-assignee")}</label>
                 <select id="edit-assignee" name="assigned_to" prop:value=move || assignee.get() on:change=move |event| assignee.set(event_target_value(&event))>
                     <option value="">{move || i18n.t("todos-unassigned")}</option>
-                    {move || {
-                        let names = members.get().and_then(Result::ok).map(|m| names_of(&m)).unwrap_or_default();
+                    // A member may pick themselves; the current assignee stays listed.
+                    {
                         let current = assignee.get_untracked();
-                        let mut options: Vec<(String, String)> = names
-                            .into_iter()
-                            // A member may pick themselves; the current assignee stays listed.
-                            .filter(|(id, _)| can_assign || *id == me || *id == current)
-                            .collect();
-                        options.sort_by_key(|option| option.1.to_lowercase());
-                        options
-                            .into_iter()
-                            .map(|(id, name)| {
-                                let selected = id == current;
-                                view! { <option value=id selected=selected>{name}</option> }
-                            })
-                            .collect_view()
-                    }}
+                        assignee_options(assignable(&names, can_assign, &[&me, &current]), &current)
+                    }
                 </select>
-                {move || field_error("assigned_to")().map(|text| view! { <p class="field-error">{text}</p> })}
+                <FieldError error name="assigned_to" />
             </div>
             <div class="form-actions">
                 <button type="submit" class="primary" disabled=move || save.pending().get()>

@@ -6,9 +6,8 @@ use leptos_router::{
     hooks::use_query_map,
 };
 
-use super::{Names, browser, initials, names_of, query, today};
+use super::{Names, assignable, assignee_options, browser, initials, names_of, query, today};
 use crate::{
-    error::AppError,
     forms::{FormAlert, error_message, form_error},
     i18n::{I18n, use_i18n},
     orgs::{
@@ -78,8 +77,22 @@ fn Todos(org: OrgSummary) -> impl IntoView {
                     }) toasts />
             </div>
             <p class="field-hint">{move || i18n.t("todos-shortcuts")}</p>
-            {role.can(Permission::TodosCreate).then(|| view! { <QuickAdd page create members /> })}
-            <Filters input base=base.get_value() members />
+            // The forms need the member names; read inside a Suspense (and only once), so the
+            // server's HTML and the hydrated page always agree on the options.
+            <Suspense fallback=|| ()>
+                {move || {
+                    members.get().map(|result| {
+                        let names = result.map(|m| names_of(&m)).unwrap_or_default();
+                        let quick_add = role.can(Permission::TodosCreate).then(|| {
+                            view! { <QuickAdd page create names=names.clone() /> }
+                        });
+                        view! {
+                            {quick_add}
+                            <Filters input base=base.get_value() names />
+                        }
+                    })
+                }}
+            </Suspense>
             <Transition fallback=move || view! { <p>{move || i18n.t("status-loading")}</p> }>
                 {move || {
                     let names = members.get().and_then(Result::ok).map(|m| names_of(&m)).unwrap_or_default();
@@ -113,23 +126,8 @@ fn Empty(filtered: bool, can_create: bool) -> impl IntoView {
     view! { <p class="empty-state" data-testid="todos-empty">{move || i18n.t(key)}</p> }
 }
 
-/// The options of an assignee picker: everyone for those who may assign, else oneself.
-fn assignable(members: &Names, can_assign: bool, me: &str) -> Vec<(String, String)> {
-    let mut options: Vec<(String, String)> = members
-        .iter()
-        .filter(|(id, _)| can_assign || id.as_str() == me)
-        .map(|(id, name)| (id.clone(), name.clone()))
-        .collect();
-    options.sort_by_key(|option| option.1.to_lowercase());
-    options
-}
-
 #[component]
-fn QuickAdd(
-    page: Page,
-    create: ServerAction<CreateTodo>,
-    members: Resource<Result<Vec<crate::orgs::model::MemberInfo>, AppError>>,
-) -> impl IntoView {
+fn QuickAdd(page: Page, create: ServerAction<CreateTodo>, names: Names) -> impl IntoView {
     let i18n = use_i18n();
     let error = form_error(create);
     let form = NodeRef::<leptos::html::Form>::new();
@@ -180,13 +178,7 @@ fn QuickAdd(
                 <label for="todo-new-assignee">{move || i18n.t("todos-field-assignee")}</label>
                 <select id="todo-new-assignee" name="assigned_to">
                     <option value="">{move || i18n.t("todos-unassigned")}</option>
-                    {move || {
-                        let names = members.get().and_then(Result::ok).map(|m| names_of(&m)).unwrap_or_default();
-                        assignable(&names, can_assign, &me)
-                            .into_iter()
-                            .map(|(id, name)| view! { <option value=id>{name}</option> })
-                            .collect_view()
-                    }}
+                    {assignee_options(assignable(&names, can_assign, &[&me]), "")}
                 </select>
             </div>
             <button type="submit" class="primary" disabled=move || create.pending().get()>
@@ -218,11 +210,7 @@ pub(super) fn PrioritySelect(id: &'static str, selected: Priority) -> impl IntoV
 }
 
 #[component]
-fn Filters(
-    input: Memo<ListTodosInput>,
-    base: String,
-    members: Resource<Result<Vec<crate::orgs::model::MemberInfo>, AppError>>,
-) -> impl IntoView {
+fn Filters(input: Memo<ListTodosInput>, base: String, names: Names) -> impl IntoView {
     let i18n = use_i18n();
     let current = move |pick: fn(&ListTodosInput) -> &Option<String>| {
         input.with(|input| pick(input).clone().unwrap_or_default())
@@ -276,17 +264,7 @@ fn Filters(
                 <label for="todo-assignee">{move || i18n.t("todos-field-assignee")}</label>
                 <select id="todo-assignee" name="assignee" prop:value=move || current(|i| &i.assignee)>
                     <option value="">{move || i18n.t("todos-anyone")}</option>
-                    {move || {
-                        let names = members.get().and_then(Result::ok).map(|m| names_of(&m)).unwrap_or_default();
-                        let selected = current(|i| &i.assignee);
-                        assignable(&names, true, "")
-                            .into_iter()
-                            .map(|(id, name)| {
-                                let is = id == selected;
-                                view! { <option value=id selected=is>{name}</option> }
-                            })
-                            .collect_view()
-                    }}
+                    {assignee_options(assignable(&names, true, &[]), &current(|i| &i.assignee))}
                 </select>
             </div>
             // The order survives a change of filters.
@@ -440,9 +418,7 @@ fn Row(
         move || i18n.t_args("todos-done-label", &[("title", title.get_value().into())]);
     let toggle_cell = if role.can(Permission::TodosUpdate) {
         view! {
-            <form method="post" action=TOGGLE_PATH class="inline-form" on:submit=on_toggle>
-                <input type="hidden" name="org" value=org.id.clone() />
-                <input type="hidden" name="id" value=todo.id.clone() />
+            <RowForm action=TOGGLE_PATH target on_submit=on_toggle>
                 <button
                     type="submit"
                     class="check"
@@ -454,7 +430,7 @@ fn Row(
                     // survive the HTML parser, and hydration would then lose its place.
                     <span class="check-mark" aria-hidden="true">"✓"</span>
                 </button>
-            </form>
+            </RowForm>
         }
         .into_any()
     } else {
@@ -463,9 +439,7 @@ fn Row(
     };
     let delete_cell = role.can(Permission::TodosDelete).then(|| {
         view! {
-            <form method="post" action=DELETE_PATH class="inline-form" on:submit=on_delete>
-                <input type="hidden" name="org" value=org.id.clone() />
-                <input type="hidden" name="id" value=todo.id.clone() />
+            <RowForm action=DELETE_PATH target on_submit=on_delete>
                 <button
                     type="submit"
                     class="link-button danger"
@@ -473,7 +447,7 @@ fn Row(
                 >
                     {move || i18n.t("todos-delete")}
                 </button>
-            </form>
+            </RowForm>
         }
     });
     let edit_link = role.can(Permission::TodosUpdate).then(|| {
@@ -517,6 +491,28 @@ fn Row(
         </tr>
     }
     .into_any()
+}
+
+/// A form about one todo (`org`, `id`): posted to `action` by the browser without JavaScript,
+/// handled by `on_submit` with it.
+#[component]
+fn RowForm<F>(
+    action: &'static str,
+    target: StoredValue<TodoInput>,
+    on_submit: F,
+    children: Children,
+) -> impl IntoView
+where
+    F: FnMut(ev::SubmitEvent) + Send + 'static,
+{
+    let TodoInput { org, id } = target.get_value();
+    view! {
+        <form method="post" action=action class="inline-form" on:submit=on_submit>
+            <input type="hidden" name="org" value=org />
+            <input type="hidden" name="id" value=id />
+            {children()}
+        </form>
+    }
 }
 
 /// Where the row forms post (and, without JavaScript, go).

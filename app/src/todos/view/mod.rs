@@ -10,6 +10,8 @@ mod query;
 
 use std::collections::HashMap;
 
+use leptos::prelude::*;
+
 pub use edit::TodoEditPage;
 pub use list::TodosPage;
 
@@ -30,6 +32,29 @@ type Names = HashMap<String, String>;
 
 fn names_of(members: &[MemberInfo]) -> Names {
     members.iter().map(|m| (m.user_id.clone(), m.name.clone())).collect()
+}
+
+/// The options of an assignee picker, by name: every member for those who may assign, else
+/// only the ids in `keep` (oneself, the current assignee).
+fn assignable(names: &Names, can_assign: bool, keep: &[&str]) -> Vec<(String, String)> {
+    let mut options: Vec<(String, String)> = names
+        .iter()
+        .filter(|(id, _)| can_assign || keep.contains(&id.as_str()))
+        .map(|(id, name)| (id.clone(), name.clone()))
+        .collect();
+    options.sort_by_key(|option| option.1.to_lowercase());
+    options
+}
+
+/// `<option>`s for `options`, with `selected` chosen.
+fn assignee_options(options: Vec<(String, String)>, selected: &str) -> impl IntoView + use<> {
+    options
+        .into_iter()
+        .map(|(id, name)| {
+            let chosen = id == selected;
+            view! { <option value=id selected=chosen>{name}</option> }
+        })
+        .collect_view()
 }
 
 /// Up to two initials of `name`, for the avatar.
