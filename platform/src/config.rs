@@ -173,6 +173,9 @@ pub struct Config {
     pub redis_prefix: String,
     /// `API_RATE_LIMIT_PER_MINUTE`: API calls per minute per session (or client address).
     pub api_rate_limit_per_minute: u32,
+    /// `REALTIME_RECHECK_SECONDS`: how often an open WebSocket re-checks its session and
+    /// membership (how long a removed member or ended session can still receive).
+    pub realtime_recheck: Duration,
     /// `ADMIN_EMAILS`: addresses (comma-separated, lower-cased) of the platform's
     /// administrators; an account with one of them and a confirmed address gets `/admin`.
     pub admin_emails: Vec<String>,
@@ -285,6 +288,7 @@ impl Config {
                 1,
             )?,
             admin_emails,
+            realtime_recheck: Duration::from_secs(number(&var, "REALTIME_RECHECK_SECONDS", 30, 1)?),
         })
     }
 

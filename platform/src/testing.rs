@@ -114,6 +114,7 @@ pub fn test_config(
         mail_from: defaults.mail_from,
         require_email_verification: defaults.require_email_verification,
         api_rate_limit_per_minute: defaults.api_rate_limit_per_minute,
+        realtime_recheck: Duration::from_secs(30),
         trust_proxy_headers: false,
         // A fresh Redis namespace, so counters never leak between tests (or runs).
         redis_prefix: new_prefix(),

@@ -13,7 +13,7 @@
 //! - `{"type":"created"|"updated"|"deleted"|"restored","ids":[…],"actor":"…"}`.
 //!
 //! The server pings every [`PING_EVERY`] and re-checks the session and the membership every
-//! [`RECHECK_EVERY`]; it closes with code 4401 when the session ended and 4403 when the
+//! `REALTIME_RECHECK_SECONDS` (30 s by default); it closes with code 4401 when the session ended and 4403 when the
 //! membership or permission is gone (a client must not reconnect after either), and with
 //! 1011 when the pub/sub connection was lost (a client reconnects and resynchronises).
 
@@ -45,8 +45,6 @@ use crate::{layers::error_response, session_layer::is_cross_site};
 
 /// How often the server pings an open socket (keeps proxies from closing idle connections).
 pub const PING_EVERY: Duration = Duration::from_secs(25);
-/// How often the server re-checks the session and the membership of an open socket.
-pub const RECHECK_EVERY: Duration = Duration::from_secs(30);
 
 /// Close code: the session ended (signed out, revoked, expired, banned).
 pub const CLOSE_SIGNED_OUT: u16 = 4401;
@@ -135,7 +133,8 @@ async fn serve(mut socket: WebSocket, mut events: BoxStream<'static, String>, wa
     }
     let mut ping = interval_at(tokio::time::Instant::now() + PING_EVERY, PING_EVERY);
     ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
-    let mut recheck = interval_at(tokio::time::Instant::now() + RECHECK_EVERY, RECHECK_EVERY);
+    let every = watch.state.platform.config.realtime_recheck;
+    let mut recheck = interval_at(tokio::time::Instant::now() + every, every);
     recheck.set_missed_tick_behavior(MissedTickBehavior::Delay);
     loop {
         tokio::select! {

@@ -231,3 +231,52 @@ fn with_redis_a_change_on_one_instance_reaches_sockets_on_another() {
         }
     });
 }
+
+/// The close code the server ends `socket` with, waiting up to five seconds.
+async fn close_code(socket: &mut Socket) -> Option<u16> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let frame = tokio::time::timeout_at(deadline, socket.next()).await.ok()??;
+        if let Ok(Message::Close(frame)) = frame {
+            return frame.map(|frame| u16::from(frame.code));
+        }
+    }
+}
+
+#[test]
+fn a_socket_closes_when_its_member_is_removed_or_its_session_ends() {
+    block_on(async {
+        let apps = TestApp::each_backend_with(|config| {
+            config.realtime_recheck = Duration::from_secs(1);
+        })
+        .await;
+        for app in apps {
+            let backend = app.backend();
+            let owner = app.sign_up("owner@example.com", PASSWORD).await;
+            let org = app.create_org(&owner, "name=Rechecked").await;
+            let member = app.sign_up("member@example.com", PASSWORD).await;
+            let member_id = app.user_id(&member).await;
+            app.add_member(&org, &member_id, "member").await;
+
+            let mut removed = connect(&app, &org, &member).await;
+            let mut signed_out = connect(&app, &org, &owner).await;
+            let removal = app
+                .call(
+                    "/api/orgs/members/remove",
+                    &format!("org={org}&user_id={member_id}"),
+                    Some(&owner),
+                )
+                .await;
+            assert_eq!(removal.status, StatusCode::OK, "{}", removal.text());
+            assert_eq!(close_code(&mut removed).await, Some(4403), "{backend}: a removed member");
+
+            let out = app.call("/api/auth/sign-out", "", Some(&owner)).await;
+            assert_eq!(out.status, StatusCode::OK, "{}", out.text());
+            assert_eq!(
+                close_code(&mut signed_out).await,
+                Some(4401),
+                "{backend}: a signed-out session"
+            );
+        }
+    });
+}
