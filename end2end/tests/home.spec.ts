@@ -32,7 +32,6 @@ test("the page hydrates without errors and the theme picker works in place", asy
   await expect(page.getByRole("button", { name: "Apply" }).first()).toBeHidden();
 
   // The choice was stored: a fresh load renders dark from the server.
-  await page.waitForLoadState("networkidle");
   await page.reload();
   await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
   expect(errors).toEqual([]);
@@ -41,14 +40,17 @@ test("the page hydrates without errors and the theme picker works in place", asy
 test("switching the language translates the page and is remembered", async ({ page }) => {
   await page.goto("/");
   await waitForHydration(page);
+  // The page switches at once; the choice is stored by a request that must land before the
+  // reload below (waiting for "networkidle" would not wait: the page had been idle already).
+  const saved = page.waitForResponse((r) => r.url().endsWith("/api/preferences/locale"));
   await page.getByLabel("Language").selectOption("es");
+  expect((await saved).status()).toBe(200);
   await expect(page.locator("html")).toHaveAttribute("lang", "es");
   await expect(
     page.getByRole("heading", { level: 1, name: "Lanza tu SaaS sobre una base que escala" }),
   ).toBeVisible();
   await expect(page.getByLabel("Idioma")).toHaveValue("es");
 
-  await page.waitForLoadState("networkidle");
   await page.reload();
   await expect(page.locator("html")).toHaveAttribute("lang", "es");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(

@@ -300,6 +300,14 @@ extern "SQL" {
     ) -> diesel::sql_types::Date;
 }
 
+/// The due-date sort key: the date, or [`NO_DUE_DATE`] — written as a literal, so the query
+/// carries exactly the expression of the `todos_org_due_order` index, which then serves it.
+macro_rules! due_order {
+    () => {
+        coalesce(todos::due_date, diesel::dsl::sql::<diesel::sql_types::Date>("'9999-12-31'"))
+    };
+}
+
 /// The cursor value of `row` for `sort`.
 pub fn cursor_of(row: &TodoRow, sort: Sort) -> Cursor {
     let value = match sort {
@@ -429,9 +437,12 @@ pub async fn list(
     let result: Result<(Vec<TodoRow>, Option<Total>), DbError> = async {
         Ok(platform::with_conn!(db, conn => {
             let total: Option<Total> = if count {
-                // A match past the cap (one index probe) spares counting them all.
+                // A match past the cap (one index probe) spares counting them all. Walked in
+                // creation order, which follows the table's own order: far fewer pages read
+                // than along an index in any other order.
                 let beyond: Option<String> = filtered!(org_id, filters)
                     .select(todos::id)
+                    .order((todos::created_at.asc(), todos::id.asc()))
                     .offset(COUNT_CAP)
                     .limit(1)
                     .get_result(conn)
@@ -448,7 +459,7 @@ pub async fn list(
             let query = filtered!(org_id, filters);
             let query = match sort {
                 Sort::Created => keyset!(query, todos::created_at, created, desc),
-                Sort::Due => keyset!(query, coalesce(todos::due_date, NO_DUE_DATE), due, desc),
+                Sort::Due => keyset!(query, due_order!(), due, desc),
                 Sort::Priority => keyset!(query, todos::priority, priority, desc),
                 Sort::Title => keyset!(query, todos::title, title, desc),
             };

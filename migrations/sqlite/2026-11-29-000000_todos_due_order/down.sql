@@ -1,0 +1,1 @@
+DROP INDEX todos_org_due_order;
