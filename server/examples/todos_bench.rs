@@ -147,9 +147,8 @@ async fn create(
     support::report("  POST /api/todos/create         ", &created, rate);
 }
 
-/// The first page of an organization of `label` todos in three orders, one client. The due
-/// date order (absent dates last, through `coalesce`) is not served by an index: it gets
-/// fewer rounds.
+/// The first page of an organization of `label` todos in three orders, one client (fewer
+/// rounds by due date, kept from when that order was not index-served, to stay comparable).
 async fn first_pages(http: &Arc<support::Http>, cookie: &str, org: &str, label: &str) {
     let orders = [
         ("newest", "", 200),
