@@ -5,7 +5,7 @@ use std::{collections::BTreeSet, fs, path::Path};
 use app::{
     ErrorCode,
     home::FEATURE_KEYS,
-    i18n::{self, Locale},
+    i18n::{self, Arg, Locale, compiled},
     orgs::{
         model::{AUDIT_ACTIONS, audit_action_key},
         permissions::{Permission, Role},
@@ -89,6 +89,75 @@ fn every_indirect_key_exists() {
             assert!(i18n::has_key(locale, key), "{locale}: missing `{key}`");
         }
     }
+}
+
+/// The browser's compiled tables hold exactly the messages of the `.ftl` sources.
+#[test]
+fn the_browser_has_every_message() {
+    for locale in Locale::ALL {
+        let compiled: BTreeSet<String> = compiled::keys(locale).map(str::to_owned).collect();
+        assert_eq!(compiled, keys(locale), "{locale}");
+    }
+}
+
+/// Server (fluent) and browser (compiled tables) render the same text for every key in every
+/// locale: without arguments, with every argument as text, and with every argument as each of
+/// several numbers (so each plural variant is taken), and with one argument missing.
+#[test]
+fn the_browser_renders_every_message_as_the_server_does() {
+    let numbers = [0_i64, 1, 2, 3, 5, 11, 21, 100, 1_000, 1_000_000];
+    let mut compared = 0;
+    let mut with_arguments = 0;
+    for locale in Locale::ALL {
+        for key in compiled::keys(locale) {
+            let names = compiled::arguments(locale, key);
+            let mut cases: Vec<Vec<(&str, Arg<'_>)>> = vec![Vec::new()];
+            cases.push(names.iter().map(|name| (*name, Arg::from("Ada «x» {y}"))).collect());
+            for number in numbers {
+                cases.push(names.iter().map(|name| (*name, Arg::Number(number))).collect());
+            }
+            // Each argument a different number, and the last one missing.
+            cases
+                .push(names.iter().zip(1_i64..).map(|(name, n)| (*name, Arg::Number(n))).collect());
+            cases.push(names.iter().skip(1).map(|name| (*name, Arg::from("z"))).collect());
+            for args in cases {
+                let browser = compiled::format(locale, key, &args);
+                let server = i18n::t_args(locale, key, &args);
+                assert_eq!(browser.as_deref(), Some(server.as_str()), "{locale} {key} {args:?}");
+                compared += 1;
+            }
+            with_arguments += usize::from(!names.is_empty());
+        }
+    }
+    assert!(compared > 800, "compared only {compared} renderings");
+    assert!(with_arguments > 20, "only {with_arguments} messages take arguments");
+}
+
+/// The browser's plural rule gives the category fluent's CLDR tables give, for every locale.
+#[test]
+fn the_browser_picks_plural_categories_as_fluent_does() {
+    use intl_pluralrules::{PluralCategory, PluralRuleType, PluralRules};
+    for locale in Locale::ALL {
+        let rules = PluralRules::create(locale.langid(), PluralRuleType::CARDINAL).expect("rules");
+        for number in (0..=10_000).chain([100_000, 1_000_000, 2_000_000, i64::from(i32::MAX)]) {
+            let expected = match rules.select(number).expect("a category") {
+                PluralCategory::ZERO => "zero",
+                PluralCategory::ONE => "one",
+                PluralCategory::TWO => "two",
+                PluralCategory::FEW => "few",
+                PluralCategory::MANY => "many",
+                PluralCategory::OTHER => "other",
+            };
+            assert_eq!(compiled::plural_category(locale, number), expected, "{locale} {number}");
+        }
+    }
+}
+
+#[test]
+fn a_missing_key_renders_the_key_in_the_browser_too() {
+    assert_eq!(compiled::format(Locale::En, "no-such-key", &[]), None);
+    assert!(!compiled::has_key(Locale::Es, "no-such-key"));
+    assert!(compiled::has_key(Locale::Es, "app-name"));
 }
 
 #[test]

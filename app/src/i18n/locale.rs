@@ -3,7 +3,6 @@
 use std::{fmt, str::FromStr};
 
 use serde::{Deserialize, Serialize};
-use unic_langid::{LanguageIdentifier, langid};
 
 /// A language the UI is translated into.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -42,7 +41,9 @@ impl Locale {
     }
 
     /// The fluent language identifier.
-    pub fn langid(self) -> LanguageIdentifier {
+    #[cfg(feature = "ssr")]
+    pub fn langid(self) -> unic_langid::LanguageIdentifier {
+        use unic_langid::langid;
         match self {
             Self::En => langid!("en"),
             Self::Es => langid!("es"),

@@ -1,53 +1,69 @@
-//! Translations: one fluent file per locale, compiled into both the server and the wasm bundle.
+//! Translations: one fluent file per locale (`app/locales/<tag>/main.ftl`).
 //!
 //! Views call [`I18n::t`] (reactive on the current locale); server code calls [`t`] with the
-//! request's locale. A missing key renders the key itself and logs a warning — the page never
-//! breaks — and the coverage tests fail on it.
+//! request's locale. The server formats with fluent; the browser with the same files compiled
+//! into tables at build time ([`compiled`]), so its bundle carries no fluent runtime. A missing
+//! key renders the key itself (and logs a warning on the server) — the page never breaks — and
+//! the coverage tests fail on it.
 
+pub mod compiled;
 mod locale;
+#[cfg(feature = "ssr")]
+mod server;
 
-use std::{collections::HashMap, sync::LazyLock};
+use std::borrow::Cow;
 
-use fluent_bundle::{FluentArgs, FluentResource, FluentValue, concurrent::FluentBundle};
 use leptos::prelude::*;
 
 pub use locale::{Locale, LocaleParseError};
+#[cfg(feature = "ssr")]
+pub use server::source;
 
-const EN: &str = include_str!("../../locales/en/main.ftl");
-const ES: &str = include_str!("../../locales/es/main.ftl");
+/// A value for a placeholder of a message: text, or a whole number (which also picks plural
+/// variants).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Arg<'a> {
+    /// Text, inserted as it is.
+    Text(Cow<'a, str>),
+    /// A whole number, written in digits.
+    Number(i64),
+}
 
-/// The fluent source of `locale`.
-pub fn source(locale: Locale) -> &'static str {
-    match locale {
-        Locale::En => EN,
-        Locale::Es => ES,
+impl<'a> From<&'a str> for Arg<'a> {
+    fn from(text: &'a str) -> Self {
+        Self::Text(Cow::Borrowed(text))
     }
 }
 
-static BUNDLES: LazyLock<HashMap<Locale, FluentBundle<FluentResource>>> = LazyLock::new(|| {
-    Locale::ALL
-        .into_iter()
-        .map(|locale| {
-            let resource = FluentResource::try_new(source(locale).to_owned()).unwrap_or_else(
-                |(resource, errors)| {
-                    tracing::error!(?errors, %locale, "fluent syntax errors");
-                    resource
-                },
-            );
-            let mut bundle = FluentBundle::new_concurrent(vec![locale.langid()]);
-            // No Unicode isolation marks around arguments: they show up in copied text and tests.
-            bundle.set_use_isolating(false);
-            if let Err(errors) = bundle.add_resource(resource) {
-                tracing::error!(?errors, %locale, "fluent resource errors");
+impl<'a> From<&'a String> for Arg<'a> {
+    fn from(text: &'a String) -> Self {
+        Self::Text(Cow::Borrowed(text))
+    }
+}
+
+impl From<String> for Arg<'_> {
+    fn from(text: String) -> Self {
+        Self::Text(Cow::Owned(text))
+    }
+}
+
+macro_rules! number_arg {
+    ($($ty:ty),*) => {$(
+        impl From<$ty> for Arg<'_> {
+            fn from(number: $ty) -> Self {
+                Self::Number(i64::try_from(number).unwrap_or(i64::MAX))
             }
-            (locale, bundle)
-        })
-        .collect()
-});
+        }
+    )*};
+}
+number_arg!(i32, i64, u8, u16, u32, u64, usize);
 
 /// Whether `locale` has a message for `key`.
 pub fn has_key(locale: Locale, key: &str) -> bool {
-    BUNDLES.get(&locale).is_some_and(|bundle| bundle.has_message(key))
+    #[cfg(feature = "ssr")]
+    return server::has_key(locale, key);
+    #[cfg(not(feature = "ssr"))]
+    return compiled::has_key(locale, key);
 }
 
 /// The message `key` in `locale`.
@@ -56,25 +72,12 @@ pub fn t(locale: Locale, key: &str) -> String {
 }
 
 /// The message `key` in `locale`, with named arguments.
-pub fn t_args(locale: Locale, key: &str, args: &[(&str, FluentValue<'_>)]) -> String {
-    let Some(bundle) = BUNDLES.get(&locale) else { return key.to_owned() };
-    let Some(pattern) = bundle.get_message(key).and_then(|message| message.value()) else {
-        tracing::warn!(%locale, key, "missing translation");
-        return key.to_owned();
-    };
-    let args = (!args.is_empty()).then(|| {
-        let mut fluent_args = FluentArgs::new();
-        for (name, value) in args {
-            fluent_args.set(*name, value.clone());
-        }
-        fluent_args
-    });
-    let mut errors = Vec::new();
-    let text = bundle.format_pattern(pattern, args.as_ref(), &mut errors);
-    if !errors.is_empty() {
-        tracing::warn!(%locale, key, ?errors, "translation formatting errors");
-    }
-    text.into_owned()
+pub fn t_args(locale: Locale, key: &str, args: &[(&str, Arg<'_>)]) -> String {
+    #[cfg(feature = "ssr")]
+    let text = server::format(locale, key, args);
+    #[cfg(not(feature = "ssr"))]
+    let text = compiled::format(locale, key, args);
+    text.unwrap_or_else(|| key.to_owned())
 }
 
 /// The current locale, provided as context by the app shell.
@@ -91,7 +94,7 @@ impl I18n {
     }
 
     /// The message `key` with arguments in the current locale (tracks the locale signal).
-    pub fn t_args(self, key: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+    pub fn t_args(self, key: &str, args: &[(&str, Arg<'_>)]) -> String {
         t_args(self.locale.get(), key, args)
     }
 }

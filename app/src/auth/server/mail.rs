@@ -63,7 +63,7 @@ pub(crate) fn compose_message(
     to: &str,
     name: &str,
     payload: &Payload,
-    args: &[(&str, fluent_bundle::FluentValue<'_>)],
+    args: &[(&str, crate::i18n::Arg<'_>)],
 ) -> OutgoingMail {
     let subject = t_args(locale, &format!("mail-{key}-subject"), args);
     let greeting = t_args(locale, "mail-greeting", &[("name", name.into())]);
@@ -124,7 +124,7 @@ pub enum Notice {
 
 /// Builds a security notice for `to`, in `locale`.
 pub fn compose_notice(notice: &Notice, locale: Locale, to: &str, name: &str) -> OutgoingMail {
-    let (key, args): (&str, Vec<(&str, fluent_bundle::FluentValue<'_>)>) = match notice {
+    let (key, args): (&str, Vec<(&str, crate::i18n::Arg<'_>)>) = match notice {
         Notice::PasswordChanged => ("password-changed", Vec::new()),
         Notice::EmailChanged { new_email } => {
             ("email-changed", vec![("email", new_email.clone().into())])
