@@ -1,5 +1,6 @@
 //! The HTTP server: configuration, state, router, layers and the HTTP-only routes.
 
+pub mod assets;
 pub mod export;
 pub mod health;
 pub mod jobs;
@@ -24,6 +25,8 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
 pub async fn run() -> anyhow::Result<()> {
     let settings = settings::Settings::load()?;
     telemetry::init(settings.config.log_format);
+    assets::check_hash_file(&settings.leptos)
+        .map_err(|reason| anyhow::anyhow!("LEPTOS_HASH_FILES: {reason}"))?;
     let platform = Platform::start(settings.config).await?;
     let backends = platform.backends();
     let addr = settings.leptos.site_addr;

@@ -3,10 +3,14 @@
 use app::{App, shell, state::AppState};
 use axum::{
     Router,
-    http::Request,
+    body::Body,
+    extract::State,
+    http::{HeaderValue, Request, StatusCode, Uri, header},
     middleware,
+    response::Response,
     routing::{any, get},
 };
+use futures::future::BoxFuture;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use tower_http::{
@@ -17,7 +21,29 @@ use tower_http::{
 };
 use tracing::Level;
 
-use crate::{export, health, layers, realtime, session_layer};
+use crate::{assets, export, health, layers, realtime, session_layer};
+
+/// The fallback: a public file (`favicon.svg`…), cached for a while as its name never changes,
+/// or the "page not found" page.
+fn public_files_or_not_found(
+    context: impl Fn() + Clone + Send + 'static,
+) -> impl Fn(Uri, State<AppState>, Request<Body>) -> BoxFuture<'static, Response> + Clone + Send + 'static
+{
+    let files_or_not_found = file_and_error_handler_with_context::<AppState, _>(context, shell);
+    move |uri, state, request| {
+        let response = files_or_not_found(uri, state, request);
+        Box::pin(async move {
+            let mut response = response.await;
+            if response.status() == StatusCode::OK {
+                response
+                    .headers_mut()
+                    .entry(header::CACHE_CONTROL)
+                    .or_insert(HeaderValue::from_static(assets::PUBLIC_FILE));
+            }
+            response
+        })
+    }
+}
 
 /// Builds the whole application router over `state`.
 pub fn build(state: AppState) -> Router {
@@ -40,12 +66,18 @@ pub fn build(state: AppState) -> Router {
         .route("/api/ws/todos", get(realtime::todos))
         .route("/api/{*rest}", any(layers::api_not_found))
         .leptos_routes_with_context(&state, routes, context.clone(), pages_shell)
-        .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell));
+        .merge(assets::pkg_router(&state.leptos_options))
+        .fallback(public_files_or_not_found(context));
 
     // Innermost first: CSRF is checked before the session is looked up.
     app = app
         .layer(middleware::from_fn_with_state(state.clone(), session_layer::session_layer))
         .layer(middleware::from_fn_with_state(state.clone(), session_layer::csrf_guard));
+    // Pages and API answers carry per-user data: never stored unless a handler says otherwise.
+    app = app.layer(SetResponseHeaderLayer::if_not_present(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(assets::NOT_STORED),
+    ));
     for (name, value) in layers::security_headers() {
         app = app.layer(SetResponseHeaderLayer::if_not_present(name, value));
     }

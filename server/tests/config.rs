@@ -10,6 +10,8 @@ fn start_with(vars: &[(&str, &str)]) -> (bool, String) {
         .env_remove("REDIS_URL")
         .env("DATA_DIR", data.path())
         .env("PORT", "0")
+        // The test binary has no built client beside it.
+        .env("LEPTOS_HASH_FILES", "false")
         .envs(vars.iter().copied())
         .output()
         .expect("the server binary runs");
@@ -39,4 +41,14 @@ fn an_unreachable_redis_stops_the_server_at_start_up() {
     let (success, stderr) = start_with(&[("REDIS_URL", "redis://127.0.0.1:1")]);
     assert!(!success);
     assert!(stderr.contains("REDIS_URL"), "{stderr}");
+}
+
+#[test]
+fn hashed_client_files_without_their_list_stop_the_server_at_start_up() {
+    // Every page would fail to name its wasm: better not to start at all.
+    let (success, stderr) =
+        start_with(&[("LEPTOS_HASH_FILES", "true"), ("LEPTOS_HASH_FILE", "no-such-hash-list.txt")]);
+    assert!(!success, "{stderr}");
+    assert!(stderr.contains("LEPTOS_HASH_FILES"), "{stderr}");
+    assert!(stderr.contains("no-such-hash-list.txt does not exist"), "{stderr}");
 }
