@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
-cargo leptos build --release
+scripts/build.sh
 cd end2end
 npx playwright test "$@"

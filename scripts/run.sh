@@ -5,6 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 source scripts/env.sh
-cargo leptos build --release
+scripts/build.sh
 mkdir -p "${DATA_DIR:-data}"
 exec "$CARGO_TARGET_DIR/release/server"

@@ -68,6 +68,8 @@ test("sign in with a magic link", async ({ page, request }) => {
   await createAccount(request, email, PASSWORD);
   await page.goto("/sign-in");
   await page.getByRole("link", { name: "Email link" }).click();
+  // The address changes once the next page is on screen (its chunk loaded).
+  await expect(page).toHaveURL(/\/sign-in\/link$/);
   await page.getByLabel("Email address").fill(email);
   await page.getByRole("button", { name: "Email me a link" }).click();
   await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
@@ -87,6 +89,8 @@ test("reset a forgotten password", async ({ page, request }) => {
   await createAccount(request, email, PASSWORD);
   await page.goto("/sign-in");
   await page.getByRole("link", { name: "Forgot your password?" }).click();
+  // The sign-in form stays on screen until the next page's chunk is in.
+  await expect(page.getByRole("heading", { name: "Reset your password" })).toBeVisible();
   await page.getByLabel("Email address").fill(email);
   await page.getByRole("button", { name: "Send reset link" }).click();
   await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();

@@ -1,29 +1,31 @@
 //! The HTML document and the root component.
 
 use leptos::prelude::*;
-use leptos_meta::{Html, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, Html, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode,
+    Lazy, SsrMode,
     components::{ParentRoute, Route, Router, Routes},
     path,
 };
 
-use super::{ErrorView, NotFound, header::Header};
-use crate::{
-    account::view::{ConfirmEmailPage, ProfilePage, SecurityPage},
-    admin::view::{AdminOrgsPage, AdminUsersPage, ImpersonationBanner},
-    auth::view::{
-        CheckEmailPage, CodeSignInPage, ForgotPasswordPage, MagicLinkPage, MagicLinkRequestPage,
-        ResetPasswordPage, SignInPage, SignUpPage, VerifyBanner, VerifyEmailPage,
-        provide_current_user,
+use super::{
+    ErrorView, NotFound,
+    header::Header,
+    lazy::{PageLoadError, PageLoadFailure},
+    routes::{
+        AcceptInvitationRoute, AdminOrgsRoute, AdminUsersRoute, AuditRoute, CheckEmailRoute,
+        CodeSignInRoute, ConfirmEmailRoute, ForgotPasswordRoute, HomeRoute, MagicLinkRequestRoute,
+        MagicLinkRoute, OrgLayoutRoute, OrgOverviewRoute, OrgSettingsRoute, OrgsRoute,
+        ProfileRoute, ResetPasswordRoute, SecurityRoute, SignInRoute, SignUpRoute, TeamRoute,
+        TodoEditRoute, TodosRoute, VerifyEmailRoute,
     },
+};
+use crate::{
+    admin::view::ImpersonationBanner,
+    auth::view::{VerifyBanner, provide_current_user},
     error::AppError,
-    home::HomePage,
     i18n::{I18n, Locale},
-    invitations::view::AcceptInvitationPage,
-    orgs::view::{AuditPage, OrgLayout, OrgOverview, OrgSettingsPage, OrgsPage, TeamPage},
     preferences::{Theme, view::ThemeContext},
-    todos::view::{TodoEditPage, TodosPage},
 };
 
 /// The full HTML document rendered by the server around [`App`].
@@ -36,6 +38,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                // `pkg/saas.<hash>.css`: the name changes with the content, so it is cached for good.
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -57,20 +61,13 @@ pub fn App() -> impl IntoView {
     let theme = ThemeContext(RwSignal::new(theme));
     provide_context(theme);
     provide_current_user();
-
-    // Marks the document once the wasm has taken over, so styles and tests can tell.
-    Effect::new(|| {
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-hydrated", "true");
-        }
-    });
+    PageLoadFailure::provide();
 
     view! {
         <Html attr:lang=move || i18n.locale.get().as_str() attr:data-theme=move || theme.0.get().as_str() />
         // Plain strings: leptos_meta renders these outside the reactive owner on the server.
         <Title text=i18n.t("app-name") />
         <Meta name="description" content=i18n.t("meta-description") />
-        <Stylesheet id="leptos" href="/pkg/saas.css" />
         <Router>
             <a class="skip-link" href="#main">
                 {move || i18n.t("skip-to-content")}
@@ -79,6 +76,7 @@ pub fn App() -> impl IntoView {
             <ImpersonationBanner />
             <VerifyBanner />
             <main id="main" tabindex="-1">
+                <PageLoadError />
                 <ErrorBoundary fallback=|errors| {
                     view! {
                         <For
@@ -89,33 +87,33 @@ pub fn App() -> impl IntoView {
                     }
                 }>
                     <Routes fallback=NotFound>
-                        <Route path=path!("") view=HomePage />
-                        <Route path=path!("sign-up") view=SignUpPage />
-                        <Route path=path!("sign-in") view=SignInPage />
-                        <Route path=path!("sign-in/link") view=MagicLinkRequestPage />
-                        <Route path=path!("sign-in/code") view=CodeSignInPage />
-                        <Route path=path!("check-email") view=CheckEmailPage />
-                        <Route path=path!("verify-email") view=VerifyEmailPage />
-                        <Route path=path!("magic-link") view=MagicLinkPage />
-                        <Route path=path!("forgot-password") view=ForgotPasswordPage />
-                        <Route path=path!("reset-password") view=ResetPasswordPage />
-                        <Route path=path!("account") view=ProfilePage />
+                        <Route path=path!("") view={Lazy::<HomeRoute>::new()} />
+                        <Route path=path!("sign-up") view={Lazy::<SignUpRoute>::new()} />
+                        <Route path=path!("sign-in") view={Lazy::<SignInRoute>::new()} />
+                        <Route path=path!("sign-in/link") view={Lazy::<MagicLinkRequestRoute>::new()} />
+                        <Route path=path!("sign-in/code") view={Lazy::<CodeSignInRoute>::new()} />
+                        <Route path=path!("check-email") view={Lazy::<CheckEmailRoute>::new()} />
+                        <Route path=path!("verify-email") view={Lazy::<VerifyEmailRoute>::new()} />
+                        <Route path=path!("magic-link") view={Lazy::<MagicLinkRoute>::new()} />
+                        <Route path=path!("forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} />
+                        <Route path=path!("reset-password") view={Lazy::<ResetPasswordRoute>::new()} />
+                        <Route path=path!("account") view={Lazy::<ProfileRoute>::new()} />
                         // Rendered complete before sending: the sessions list is in the HTML,
                         // also without JavaScript.
-                        <Route path=path!("account/security") view=SecurityPage ssr=SsrMode::Async />
-                        <Route path=path!("confirm-email") view=ConfirmEmailPage />
-                        <Route path=path!("orgs") view=OrgsPage ssr=SsrMode::Async />
-                        <Route path=path!("admin") view=AdminUsersPage ssr=SsrMode::Async />
-                        <Route path=path!("admin/orgs") view=AdminOrgsPage ssr=SsrMode::Async />
-                        <Route path=path!("invitations/accept") view=AcceptInvitationPage ssr=SsrMode::Async />
+                        <Route path=path!("account/security") view={Lazy::<SecurityRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("confirm-email") view={Lazy::<ConfirmEmailRoute>::new()} />
+                        <Route path=path!("orgs") view={Lazy::<OrgsRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("admin") view={Lazy::<AdminUsersRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("admin/orgs") view={Lazy::<AdminOrgsRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("invitations/accept") view={Lazy::<AcceptInvitationRoute>::new()} ssr=SsrMode::Async />
                         // The organization is part of the URL, so each tab can work in another.
-                        <ParentRoute path=path!("o/:slug") view=OrgLayout ssr=SsrMode::Async>
-                            <Route path=path!("") view=OrgOverview ssr=SsrMode::Async />
-                            <Route path=path!("todos") view=TodosPage ssr=SsrMode::Async />
-                            <Route path=path!("todos/:id/edit") view=TodoEditPage ssr=SsrMode::Async />
-                            <Route path=path!("team") view=TeamPage ssr=SsrMode::Async />
-                            <Route path=path!("settings") view=OrgSettingsPage ssr=SsrMode::Async />
-                            <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async />
+                        <ParentRoute path=path!("o/:slug") view={Lazy::<OrgLayoutRoute>::new()} ssr=SsrMode::Async>
+                            <Route path=path!("") view={Lazy::<OrgOverviewRoute>::new()} ssr=SsrMode::Async />
+                            <Route path=path!("todos") view={Lazy::<TodosRoute>::new()} ssr=SsrMode::Async />
+                            <Route path=path!("todos/:id/edit") view={Lazy::<TodoEditRoute>::new()} ssr=SsrMode::Async />
+                            <Route path=path!("team") view={Lazy::<TeamRoute>::new()} ssr=SsrMode::Async />
+                            <Route path=path!("settings") view={Lazy::<OrgSettingsRoute>::new()} ssr=SsrMode::Async />
+                            <Route path=path!("audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
                         </ParentRoute>
                     </Routes>
                 </ErrorBoundary>
@@ -126,6 +124,15 @@ pub fn App() -> impl IntoView {
                 </p>
             </footer>
         </Router>
+    }
+}
+
+/// Marks the document once the wasm has taken over (every page on screen hydrated), so styles
+/// and tests can tell.
+pub fn mark_hydrated() {
+    super::lazy::hydration_done();
+    if let Some(root) = document().document_element() {
+        let _ = root.set_attribute("data-hydrated", "true");
     }
 }
 
