@@ -66,13 +66,14 @@ pub fn build(state: AppState) -> Router {
         .route("/api/ws/todos", get(realtime::todos))
         .route("/api/{*rest}", any(layers::api_not_found))
         .leptos_routes_with_context(&state, routes, context.clone(), pages_shell)
-        .merge(assets::pkg_router(&state.leptos_options))
         .fallback(public_files_or_not_found(context));
 
     // Innermost first: CSRF is checked before the session is looked up.
     app = app
         .layer(middleware::from_fn_with_state(state.clone(), session_layer::session_layer))
         .layer(middleware::from_fn_with_state(state.clone(), session_layer::csrf_guard));
+    // The client files need no session: served outside those two layers.
+    app = app.merge(assets::pkg_router(&state.leptos_options));
     // Pages and API answers carry per-user data: never stored unless a handler says otherwise.
     app = app.layer(SetResponseHeaderLayer::if_not_present(
         header::CACHE_CONTROL,
