@@ -73,6 +73,8 @@ test("create, edit, complete, delete and undo", async ({ page }) => {
   // Edit on its own page.
   await page.getByRole("link", { name: "Edit “Buy milk”" }).click();
   await expect(page).toHaveURL(/\/todos\/[^/]+\/edit$/);
+  // The list (with the quick-add title field) stays on screen until the edit page's chunk is in.
+  await expect(page.getByRole("button", { name: "Save changes" })).toBeVisible();
   await page.getByLabel("Title").fill("Buy oat milk");
   await page.getByLabel("Description").fill("Two cartons, unsweetened");
   await page.getByLabel("Due date").fill("2020-01-31");

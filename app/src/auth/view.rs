@@ -24,6 +24,9 @@ use crate::{
 #[derive(Clone, Copy)]
 pub struct CurrentUserContext {
     user: RwSignal<Option<SessionUser>>,
+    /// The number of the latest reload: an answer to an older one is stale (requests may come
+    /// back out of order, e.g. queued behind a page's chunks) and is dropped.
+    latest: StoredValue<u64>,
 }
 
 impl CurrentUserContext {
@@ -44,9 +47,13 @@ impl CurrentUserContext {
 
     /// Loads the user again, then runs `next` (e.g. navigates).
     pub fn refresh_then(self, next: impl FnOnce() + 'static) {
-        let user = self.user;
+        let Self { user, latest } = self;
+        let this = latest.get_value() + 1;
+        latest.set_value(this);
         leptos::task::spawn_local(async move {
-            if let Ok(current) = current_user().await {
+            if let Ok(current) = current_user().await
+                && latest.get_value() == this
+            {
                 user.set(current);
             }
             next();
@@ -68,7 +75,10 @@ pub fn provide_current_user() -> CurrentUserContext {
             None::<SessionUser>
         }
     });
-    let context = CurrentUserContext { user: RwSignal::new(initial.into_inner()) };
+    let context = CurrentUserContext {
+        user: RwSignal::new(initial.into_inner()),
+        latest: StoredValue::new(0),
+    };
     provide_context(context);
     context
 }
