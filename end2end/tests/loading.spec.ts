@@ -16,8 +16,8 @@ test.describe("a page costs only what it shows", () => {
     console.log(describeLoad("/sign-in", files, total));
     // Every compressible file of the load comes compressed; the page's own chunk is among them.
     for (const file of files) expect(file.encoding, file.path).toBe("br");
-    expect(files.some((file) => /split_page_sign_in\./.test(file.path))).toBe(true);
-    expect(files.some((file) => /split_page_todos\./.test(file.path))).toBe(false);
+    expect(files.some((file) => /split_public\./.test(file.path))).toBe(true);
+    expect(files.some((file) => /split_todos\./.test(file.path))).toBe(false);
     expect(total).toBeLessThanOrEqual(BUDGET["/sign-in"]);
     await context.close();
   });
@@ -27,8 +27,8 @@ test.describe("a page costs only what it shows", () => {
     const { page, files, total } = await initialLoad(context, `/o/${slug}/todos`);
     console.log(describeLoad("/o/{slug}/todos", files, total));
     for (const file of files) expect(file.encoding, file.path).toBe("br");
-    expect(files.some((file) => /split_page_todos\./.test(file.path))).toBe(true);
-    expect(files.some((file) => /split_page_admin_users\./.test(file.path))).toBe(false);
+    expect(files.some((file) => /split_todos\./.test(file.path))).toBe(true);
+    expect(files.some((file) => /split_admin\./.test(file.path))).toBe(false);
     await expect(page.getByRole("checkbox", { name: "Done: Water the plants" })).toBeVisible();
     expect(total).toBeLessThanOrEqual(BUDGET["/o/{slug}/todos"]);
     await context.close();
@@ -190,26 +190,27 @@ test.describe("a chunk that fails to load", () => {
     const page = await context.newPage();
     await page.goto(`/o/${slug}`);
     await waitForHydration(page);
-    // A deployment replaced the files: the team page's chunk is gone.
-    await page.route(/\/pkg\/split_page_team\.[^/]*\.wasm$/, (route) => route.fulfill({ status: 404 }));
-    await page.getByRole("link", { name: "Team" }).click();
+    // A deployment replaced the files: the todos pages' chunk is gone.
+    await page.route(/\/pkg\/split_todos\.[^/]*\.wasm$/, (route) => route.fulfill({ status: 404 }));
+    await page.getByRole("link", { name: "Todos" }).click();
     const panel = page.getByTestId("page-load-error");
     await expect(panel).toBeVisible();
     await expect(panel).toContainText("This page could not be loaded");
-    await expect(page).toHaveURL(new RegExp(`/o/${slug}/team$`));
+    await expect(page).toHaveURL(new RegExp(`/o/${slug}/todos$`));
 
     // Other pages still work, and the panel goes away on them.
-    await page.getByRole("link", { name: "Todos" }).click();
-    await expect(page.getByRole("checkbox", { name: "Done: Water the plants" })).toBeVisible();
+    await page.getByRole("link", { name: "Team" }).click();
+    await expect(page.getByRole("heading", { name: "Members" })).toBeVisible();
     await expect(panel).toBeHidden();
 
-    // Back on the team page with the files restored, the reload button brings it back.
-    await page.getByRole("link", { name: "Team" }).click();
+    // Back on the todos page with the files restored, the reload button brings it back.
+    await page.getByRole("link", { name: "Todos" }).click();
     await expect(panel).toBeVisible();
+    await expect(page).toHaveURL(new RegExp(`/o/${slug}/todos$`));
     await page.unrouteAll();
     await panel.getByRole("button", { name: "Reload" }).click();
     await waitForHydration(page);
-    await expect(page.getByRole("heading", { name: "Members" })).toBeVisible();
+    await expect(page.getByRole("checkbox", { name: "Done: Water the plants" })).toBeVisible();
     await expect(panel).toBeHidden();
     await context.close();
   });
@@ -217,7 +218,7 @@ test.describe("a chunk that fails to load", () => {
   test("on the first load keeps the server's page and shows the panel", async ({ browser }) => {
     const { context, slug } = await member(browser, "chunk-first");
     const page = await context.newPage();
-    await page.route(/\/pkg\/split_page_todos\.[^/]*\.wasm$/, (route) => route.abort("failed"));
+    await page.route(/\/pkg\/split_todos\.[^/]*\.wasm$/, (route) => route.abort("failed"));
     await page.goto(`/o/${slug}/todos`);
     await waitForHydration(page);
     const panel = page.getByTestId("page-load-error");
