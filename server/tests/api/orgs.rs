@@ -2,7 +2,7 @@
 //! permission checks of the organization functions, tenant isolation, and the owner rule of
 //! account deletion.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{TestApp, TestResponse, assert_error, audit_actions, block_on, encode};

@@ -2,7 +2,7 @@
 //! password, address and deletion — the happy paths, the refusals, and that refusals change
 //! nothing.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{TestApp, TestResponse, assert_error, block_on, encode, session_cookie};

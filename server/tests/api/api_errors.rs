@@ -1,7 +1,7 @@
 //! Server-function errors on the wire: status per code, stable JSON shape, translated message,
 //! request id; plain form posts redirect back; layers answer in the same JSON.
 
-mod common;
+use crate::common;
 
 use axum::{
     body::Body,

@@ -2,7 +2,7 @@
 //! Redis (fan-out across instances): who may connect, and that every event of an
 //! organization reaches every socket of that organization and none of another.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

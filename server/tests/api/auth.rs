@@ -2,7 +2,7 @@
 //! flow's happy path and its failures, each checking the code, the status and that nothing
 //! changed.
 
-mod common;
+use crate::common;
 
 use axum::http::{StatusCode, header};
 use common::{

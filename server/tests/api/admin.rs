@@ -2,7 +2,7 @@
 //! administrator, the accounts and organizations tables, bans, ending sessions and
 //! impersonation.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{TestApp, assert_error, block_on, encode, session_cookie};

@@ -1,6 +1,6 @@
 //! `GET /api/health`: healthy on every backend, 503 naming the service that does not answer.
 
-mod common;
+use crate::common;
 
 use axum::{
     body::Body,

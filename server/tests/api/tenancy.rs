@@ -9,7 +9,7 @@
 //! [`ORG_CALLS`] lists every organization-scoped server function. A new feature adds its
 //! functions there, and both tests cover them.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{TestApp, TestResponse, assert_error, block_on};

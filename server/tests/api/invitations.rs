@@ -2,7 +2,7 @@
 //! and its link, accepting (right and wrong address), declining, replacing, resending,
 //! cancelling and expiry; each failure checks its code and that nothing changed.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{TestApp, assert_error, audit_actions, block_on, encode, token_of};

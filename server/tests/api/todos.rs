@@ -2,7 +2,7 @@
 //! validation of each field, assignment rules, keyset pagination across pages with ties,
 //! filters, soft delete and undo (including its expiry).
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 

@@ -1,6 +1,6 @@
 //! Server-rendered pages: language negotiation, 404s, the page CSP and its nonce.
 
-mod common;
+use crate::common;
 
 use axum::{
     body::Body,
