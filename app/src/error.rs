@@ -2,14 +2,10 @@
 //!
 //! Server functions return `Result<T, AppError>`. On the wire an error is a JSON object a
 //! non-Leptos client can read — `{ "code", "message", "fields", "details", "requestId" }` — sent
-//! with the HTTP status of its code.
+//! with the HTTP status of its code (the encoding: [`crate::api_error`]).
 
 use std::{collections::BTreeMap, fmt};
 
-use leptos::server_fn::{
-    codec::JsonEncoding,
-    error::{FromServerFnError, ServerFnErrorErr},
-};
 use serde::{Deserialize, Serialize};
 
 /// What kind of failure an [`AppError`] is. Stable: clients and translations key on it.
@@ -235,50 +231,6 @@ impl AppError {
     pub fn field(&self, field: &str) -> &[ErrorCode] {
         self.fields.get(field).map_or(&[], Vec::as_slice)
     }
-}
-
-impl FromServerFnError for AppError {
-    type Encoder = JsonEncoding;
-
-    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        let code = match &value {
-            ServerFnErrorErr::Registration(_) => ErrorCode::BizNotFound,
-            ServerFnErrorErr::UnsupportedRequestMethod(_)
-            | ServerFnErrorErr::Args(_)
-            | ServerFnErrorErr::Deserialization(_) => ErrorCode::ValInvalidFormat,
-            ServerFnErrorErr::MissingArg(_) => ErrorCode::ValRequiredField,
-            ServerFnErrorErr::Request(_) => ErrorCode::NetConnectionError,
-            ServerFnErrorErr::Response(_)
-            | ServerFnErrorErr::Serialization(_)
-            | ServerFnErrorErr::ServerError(_)
-            | ServerFnErrorErr::MiddlewareError(_) => ErrorCode::SysServerError,
-        };
-        #[cfg(feature = "ssr")]
-        if code == ErrorCode::SysServerError {
-            tracing::error!(error = %value, "server function failed");
-        }
-        match &value {
-            ServerFnErrorErr::MissingArg(field) => Self::invalid_field(field, code),
-            ServerFnErrorErr::Args(message) | ServerFnErrorErr::Deserialization(message) => {
-                match missing_field(message) {
-                    Some(field) => Self::invalid_field(field, ErrorCode::ValRequiredField),
-                    None => Self::new(code),
-                }
-            }
-            _ => Self::new(code),
-        }
-    }
-
-    #[cfg(feature = "ssr")]
-    fn ser(&self) -> leptos::server_fn::Bytes {
-        crate::api_error::finish(self)
-    }
-}
-
-/// The field named by serde's "missing field `name`" message, if that is what `message` says.
-fn missing_field(message: &str) -> Option<&str> {
-    let rest = message.split_once("missing field `")?.1;
-    rest.split_once('`').map(|(field, _)| field)
 }
 
 #[cfg(feature = "ssr")]

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod api_error;
 pub mod auth;
 pub mod error;
 pub mod forms;
@@ -17,7 +18,7 @@ pub mod todos;
 pub mod validation;
 
 #[cfg(feature = "ssr")]
-pub mod api_error;
+pub mod features;
 #[cfg(feature = "ssr")]
 pub mod request;
 #[cfg(feature = "ssr")]

@@ -5,10 +5,7 @@ use http::{HeaderMap, HeaderValue, header};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 
-use crate::{
-    i18n::Locale,
-    preferences::model::{LOCALE_COOKIE, THEME_COOKIE, Theme},
-};
+use crate::i18n::{LOCALE_COOKIE, Locale};
 
 /// Preference cookies live a year.
 const PREFERENCE_MAX_AGE_SECS: u32 = 365 * 24 * 60 * 60;
@@ -52,11 +49,6 @@ pub fn default_locale() -> Locale {
         .unwrap_or_default()
 }
 
-/// The stored colour theme of a request.
-pub fn theme(headers: &HeaderMap) -> Theme {
-    cookie(headers, THEME_COOKIE).and_then(|value| value.parse().ok()).unwrap_or_default()
-}
-
 /// The id of the request being handled.
 pub fn request_id(headers: &HeaderMap) -> Option<String> {
     headers.get(REQUEST_ID_HEADER).and_then(|v| v.to_str().ok()).map(ToOwned::to_owned)
@@ -80,5 +72,84 @@ pub fn set_preference_cookie(name: &str, value: &str) {
         (use_context::<ResponseOptions>(), HeaderValue::from_str(&cookie))
     {
         response.append_header(header::SET_COOKIE, cookie);
+    }
+}
+
+/// Whether a request came from a page of another site: `Sec-Fetch-Site` says so (unless
+/// `Origin` is trusted), or `Origin` is neither this host, `PUBLIC_URL`, nor a trusted origin.
+/// Requests with neither header do not come from a browser and pass.
+pub fn is_cross_site(headers: &HeaderMap, config: &platform::Config) -> bool {
+    cross_site(headers, config.public_url.as_deref(), &config.trusted_origins)
+}
+
+fn cross_site(headers: &HeaderMap, public_url: Option<&str>, trusted_origins: &[String]) -> bool {
+    use platform::config::origin_of;
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    let trusted = |origin: &str| {
+        let Some(origin) = origin_of(origin) else { return false };
+        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+        host.is_some_and(|host| {
+            origin
+                .split_once("://")
+                .is_some_and(|(_, authority)| authority.eq_ignore_ascii_case(host))
+        }) || public_url.and_then(origin_of).as_deref() == Some(origin.as_str())
+            || trusted_origins.contains(&origin)
+    };
+    match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        Some("same-origin" | "none") => false,
+        Some(_) => !origin.is_some_and(trusted),
+        None => origin.is_some_and(|o| !trusted(o)),
+    }
+}
+
+#[cfg(test)]
+mod cross_site_tests {
+    use http::{HeaderMap, HeaderValue};
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.insert(*name, HeaderValue::from_str(value).expect("header"));
+        }
+        map
+    }
+
+    fn is_cross_site(headers: &HeaderMap, trusted: &[&str]) -> bool {
+        let trusted: Vec<String> = trusted.iter().map(|s| (*s).to_owned()).collect();
+        super::cross_site(headers, None, &trusted)
+    }
+
+    #[test]
+    fn same_origin_and_non_browser_requests_pass() {
+        assert!(!is_cross_site(&headers(&[("sec-fetch-site", "same-origin")]), &[]));
+        assert!(!is_cross_site(&headers(&[]), &[]));
+        assert!(!is_cross_site(
+            &headers(&[("host", "app.example:3000"), ("origin", "http://app.example:3000")]),
+            &[]
+        ));
+    }
+
+    #[test]
+    fn other_sites_are_refused_unless_trusted() {
+        let trusted = ["https://admin.example"];
+        let evil = headers(&[
+            ("host", "app.example"),
+            ("origin", "https://evil.example"),
+            ("sec-fetch-site", "cross-site"),
+        ]);
+        assert!(is_cross_site(&evil, &trusted));
+        assert!(is_cross_site(&headers(&[("host", "app.example"), ("origin", "null")]), &trusted));
+        assert!(is_cross_site(
+            &headers(&[("host", "app.example"), ("sec-fetch-site", "same-site")]),
+            &trusted
+        ));
+        assert!(!is_cross_site(
+            &headers(&[
+                ("host", "app.example"),
+                ("origin", "https://admin.example"),
+                ("sec-fetch-site", "cross-site"),
+            ]),
+            &trusted
+        ));
     }
 }

@@ -2,6 +2,10 @@
 //!
 //! garde's built-in rules report through [`CodeMessages`], which writes an [`ErrorCode`] wire
 //! name instead of an English sentence; custom rules return `garde::Error::new(code.as_str())`.
+//! Before an input's own rules, every text field of it is checked for what no field may hold
+//! ([`text`]).
+
+pub mod text;
 
 use std::borrow::Cow;
 
@@ -11,9 +15,25 @@ use garde::i18n::{
 
 use crate::error::{AppError, ErrorCode};
 
-/// Checks `input` and turns every failed rule into a field error.
-pub fn validate<T: garde::Validate<Context = ()>>(input: &T) -> Result<(), AppError> {
-    with_i18n(CodeMessages, || input.validate()).map_err(report_to_error)
+/// Checks `input` and turns every failed rule into a field error: `VAL_INVALID_FORMAT` on
+/// each text field holding a character no field may hold ([`text`]) — that alone for such a
+/// field — and the input's garde rules.
+pub fn validate<T>(input: &T) -> Result<(), AppError>
+where
+    T: garde::Validate<Context = ()> + serde::Serialize,
+{
+    let refused = text::refused_fields(input);
+    let rules = with_i18n(CodeMessages, || input.validate());
+    if refused.is_empty() {
+        return rules.map_err(report_to_error);
+    }
+    // A field holding a refused character reports that alone: its own rules are moot.
+    let mut fields: Vec<(String, ErrorCode)> = Vec::new();
+    if let Err(report) = rules {
+        fields.extend(report_fields(&report).filter(|(field, _)| !refused.contains(field)));
+    }
+    fields.extend(refused.into_iter().map(|field| (field, ErrorCode::ValInvalidFormat)));
+    Err(fields_error(fields))
 }
 
 /// A garde error for a custom rule, carrying `code`.
@@ -24,13 +44,26 @@ pub fn rule_error(code: ErrorCode) -> garde::Error {
 /// Turns a garde report into an [`AppError`]: the fields map holds each field's codes; the
 /// top-level code is the fields' common code, or `VAL_INVALID_FORMAT` when they differ.
 pub fn report_to_error(report: garde::Report) -> AppError {
-    let mut error = AppError::new(ErrorCode::ValInvalidFormat);
-    for (path, failure) in report.iter() {
+    fields_error(report_fields(&report))
+}
+
+/// Each failed rule of `report`: its field and code.
+fn report_fields(report: &garde::Report) -> impl Iterator<Item = (String, ErrorCode)> + '_ {
+    report.iter().map(|(path, failure)| {
         let code = ErrorCode::ALL
             .into_iter()
             .find(|code| code.as_str() == failure.message())
             .unwrap_or(ErrorCode::ValInvalidFormat);
-        error = error.with_field(&path.to_string(), code);
+        (path.to_string(), code)
+    })
+}
+
+/// The error of failed fields: each field's codes; the top-level code is the fields' common
+/// code, or `VAL_INVALID_FORMAT` when they differ.
+fn fields_error(fields: impl IntoIterator<Item = (String, ErrorCode)>) -> AppError {
+    let mut error = AppError::new(ErrorCode::ValInvalidFormat);
+    for (field, code) in fields {
+        error = error.with_field(&field, code);
     }
     let mut codes = error.fields.values().flatten();
     if let Some(first) = codes.next().copied()
@@ -107,7 +140,7 @@ mod tests {
 
     use super::*;
 
-    #[derive(Validate)]
+    #[derive(Validate, serde::Serialize)]
     struct Sample {
         #[garde(length(chars, min = 1, max = 5))]
         title: String,
@@ -157,5 +190,19 @@ mod tests {
         assert_eq!(error.code, ErrorCode::ValInvalidFormat);
         assert_eq!(error.field("title"), &[ErrorCode::ValRequiredField]);
         assert_eq!(error.field("email"), &[ErrorCode::ValInvalidEmail]);
+    }
+
+    #[test]
+    fn a_refused_character_is_reported_on_its_field_beside_the_rules() {
+        let input = Sample { title: "a\0 too long".into(), email: "nope".into(), ..sample() };
+        let error = validate(&input).expect_err("refused");
+        assert_eq!(error.code, ErrorCode::ValInvalidFormat);
+        assert_eq!(error.field("title"), &[ErrorCode::ValInvalidFormat]);
+        assert_eq!(error.field("email"), &[ErrorCode::ValInvalidEmail]);
+
+        let only = Sample { title: "ok\u{202E}".into(), ..sample() };
+        let error = validate(&only).expect_err("refused");
+        assert_eq!(error.field("title"), &[ErrorCode::ValInvalidFormat]);
+        assert_eq!(error.fields.len(), 1);
     }
 }

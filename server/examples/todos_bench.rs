@@ -5,8 +5,9 @@
 //! over the real router on 127.0.0.1:
 //! 1. `GET /api/todos?limit=100` in an organization of 200 todos (session, membership,
 //!    permission, validation, count and page, JSON), from `concurrency` clients;
-//! 2. the same query through a bare axum handler on the same pool (no session, no checks):
-//!    the floor the framework is measured against, and the ratio of the two;
+//! 2. the same membership check and query through a bare axum handler on the same pool (no
+//!    session layer, no validation, no server-function encoding): the floor the framework is
+//!    measured against, and the ratio of the two;
 //! 3. `POST /api/todos/create`;
 //! 4. the first page (25, newest first; and by title) with 1,000 and with 1,000,000 todos in
 //!    the organization, from one client.
@@ -15,10 +16,14 @@ mod support;
 
 use std::sync::Arc;
 
-use app::todos::{
-    model::TodoPage,
-    service::to_todo,
-    store::{self, Filters, Sort},
+use app::{
+    auth::{model::SessionUser, server::AuthContext},
+    orgs::{permissions::Permission, scope::OrgScope},
+    todos::{
+        model::TodoPage,
+        service::to_todo,
+        store::{self, Filters, Sort},
+    },
 };
 use axum::{
     Json, Router,
@@ -28,7 +33,7 @@ use axum::{
 };
 use diesel_async::SimpleAsyncConnection as _;
 use futures::future::BoxFuture;
-use platform::db::Db;
+use platform::{Platform, db::Db};
 use serde::Deserialize;
 
 const PASSWORD: &str = "correct+horse+battery+staple";
@@ -45,6 +50,7 @@ async fn main() {
         println!("{name}:");
         let platform = support::platform(&db, redis).await;
         let pool = platform.db.clone();
+        let bare_platform = platform.clone();
         let (addr, server) = support::serve(support::app(platform)).await;
         let http = support::Http::new(addr);
         let form = format!("name=Bench&email=bench%40example.com&password={PASSWORD}");
@@ -68,7 +74,8 @@ async fn main() {
 
         let small = org("Two+hundred").await;
         fill(&pool, &small, &user, 200).await;
-        list_against_bare(&http, &cookie, &pool, &small, requests, concurrency).await;
+        list_against_bare(&http, &cookie, (&bare_platform, &user), &small, requests, concurrency)
+            .await;
         create(&http, &cookie, &small, requests / 2, concurrency).await;
         for (label, count) in [("1,000", 1_000_u64), ("1,000,000", 1_000_000)] {
             let big = org("Sized").await;
@@ -104,14 +111,14 @@ fn getter(
 async fn list_against_bare(
     http: &Arc<support::Http>,
     cookie: &str,
-    pool: &Db,
+    (platform, user): (&Platform, &str),
     org: &str,
     requests: u32,
     concurrency: u32,
 ) {
     // A page of 100 todos is well over 10 kB of JSON.
     let list = getter(http, Some(cookie), format!("/api/todos?org={org}&limit=100"), 10_000);
-    let (raw_addr, raw_server) = support::serve(bare(pool.clone())).await;
+    let (raw_addr, raw_server) = support::serve(bare(platform.clone(), user)).await;
     let raw = getter(&support::Http::new(raw_addr), None, format!("/raw?org={org}"), 10_000);
     // Warm both (pool connections, caches) before measuring.
     support::run(200, concurrency, list.clone()).await;
@@ -204,19 +211,37 @@ struct RawQuery {
     org: String,
 }
 
-/// The list query with nothing around it: no session, membership or validation.
-fn bare(db: Db) -> Router {
+/// The membership check and the list query with nothing around them: no session layer, no
+/// validation, no server-function encoding; always as `user`.
+fn bare(platform: Platform, user: &str) -> Router {
     async fn list(
-        State(db): State<Db>,
+        State((platform, auth)): State<(Platform, AuthContext)>,
         Query(query): Query<RawQuery>,
     ) -> Result<Json<TodoPage>, StatusCode> {
+        let org = OrgScope::require(&platform, &auth, &query.org, Permission::TodosRead)
+            .await
+            .map_err(|_| StatusCode::NOT_FOUND)?;
+        let filters = Filters::default();
         let (rows, total) =
-            store::list(&db, &query.org, &Filters::default(), Sort::Created, true, None, 101, true)
+            store::list(&platform.db, org.id(), &filters, Sort::Created, true, None, 101, true)
                 .await
                 .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR)?;
         let todos = rows.into_iter().take(100).map(to_todo).collect();
         let (total, total_capped) = total.unwrap_or_default();
         Ok(Json(TodoPage { todos, next_cursor: None, total, total_capped }))
     }
-    Router::new().route("/raw", get(list)).with_state(db)
+    let auth = AuthContext {
+        user: SessionUser {
+            id: user.to_owned(),
+            email: "bench@example.com".into(),
+            name: "Bench".into(),
+            locale: "en".into(),
+            email_verified: true,
+            is_admin: false,
+            impersonated_by: None,
+        },
+        session_id: String::new(),
+        impersonator_id: None,
+    };
+    Router::new().route("/raw", get(list)).with_state((platform, auth))
 }

@@ -1,19 +1,15 @@
-//! Periodic maintenance inside the server. Every instance runs the loop; a lease in the database
-//! makes sure one instance at a time does the work.
+//! Runs the features' maintenance jobs ([`app::features::jobs`]) inside the server. Every
+//! instance runs the loop; a lease per job in the database makes sure one instance at a time
+//! does each job.
 
 use std::time::Duration;
 
-use platform::{Platform, lease};
+use platform::{Platform, job::Job, lease};
 
-/// How often the maintenance runs.
+/// How often the jobs run.
 const PERIOD: Duration = Duration::from_secs(60 * 60);
-/// How long one instance keeps the job to itself.
+/// How long one instance keeps a job to itself.
 const LEASE: Duration = Duration::from_secs(50 * 60);
-const JOB: &str = "auth-purge";
-/// How long an expired invitation stays listed before the purge deletes it.
-const INVITATION_RETENTION: chrono::TimeDelta = chrono::TimeDelta::days(30);
-/// How long a soft-deleted todo is kept before the purge deletes it for good.
-const DELETED_TODO_RETENTION: chrono::TimeDelta = chrono::TimeDelta::days(30);
 
 /// Starts the maintenance loop in the background.
 pub fn spawn(platform: Platform) -> tokio::task::JoinHandle<()> {
@@ -28,41 +24,27 @@ pub fn spawn(platform: Platform) -> tokio::task::JoinHandle<()> {
     })
 }
 
-/// One round: if this instance gets the lease, deletes expired sessions, one-time tokens,
-/// long-expired invitations and todos deleted more than 30 days ago.
+/// One round: runs each job whose lease this instance gets. Returns whether it ran any.
 pub async fn run_once(platform: &Platform, holder: &str) -> bool {
-    match lease::try_acquire(&platform.db, JOB, holder, LEASE).await {
+    let mut ran = false;
+    for job in app::features::jobs() {
+        ran |= run_job(platform, holder, job).await;
+    }
+    ran
+}
+
+async fn run_job(platform: &Platform, holder: &str, job: Job) -> bool {
+    match lease::try_acquire(&platform.db, job.name, holder, LEASE).await {
         Ok(true) => {}
         Ok(false) => return false,
         Err(error) => {
-            tracing::warn!(%error, job = JOB, "could not take the job lease");
+            tracing::warn!(%error, job = job.name, "could not take the job lease");
             return false;
         }
     }
-    let purged = async {
-        let (sessions, tokens) = app::auth::server::store::purge_expired(&platform.db).await?;
-        // Expired invitations stay listed (to be resent) for a while before they go.
-        let cutoff = platform::clock::now_utc() - INVITATION_RETENTION;
-        let invitations = app::invitations::store::purge_expired(&platform.db, cutoff).await?;
-        let cutoff = platform::clock::now_utc() - DELETED_TODO_RETENTION;
-        let todos = app::todos::store::purge_deleted(&platform.db, cutoff).await?;
-        Ok::<_, platform::DbError>((sessions, tokens, invitations, todos))
-    };
-    match purged.await {
-        Ok((sessions, tokens, invitations, todos)) => {
-            tracing::info!(
-                job = JOB,
-                sessions,
-                tokens,
-                invitations,
-                todos,
-                "expired records purged"
-            );
-            true
-        }
-        Err(error) => {
-            tracing::warn!(%error, job = JOB, "purge failed");
-            false
-        }
+    match (job.run)(platform).await {
+        Ok(count) => tracing::info!(job = job.name, count, "job done"),
+        Err(error) => tracing::warn!(%error, job = job.name, "job failed"),
     }
+    true
 }

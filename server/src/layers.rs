@@ -1,11 +1,13 @@
 //! Cross-cutting HTTP layers: request ids, security headers, JSON errors for the API.
 
-use app::{AppError, ErrorCode, api_error, request::REQUEST_ID_HEADER, state::AppState};
+use app::{
+    AppError, ErrorCode, api_error::error_response, request::REQUEST_ID_HEADER, state::AppState,
+};
 use axum::{
     extract::{Request, State},
-    http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header},
+    http::{HeaderName, HeaderValue, StatusCode, header},
     middleware::Next,
-    response::{IntoResponse, Response},
+    response::Response,
 };
 
 /// Longest request id accepted from a client.
@@ -57,22 +59,9 @@ pub fn security_headers() -> [(HeaderName, HeaderValue); 6] {
     ]
 }
 
-/// A JSON error response for `error`, completed from the request (message, request id).
-pub fn error_response(error: AppError, request_headers: &HeaderMap, state: &AppState) -> Response {
-    let default_locale = state.platform.config.default_locale.parse().unwrap_or_default();
-    let error = api_error::complete(error, request_headers, default_locale);
-    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let retry_after = api_error::retry_after(&error);
-    let mut response = (status, axum::Json(error)).into_response();
-    if let Some(value) = retry_after {
-        response.headers_mut().insert(header::RETRY_AFTER, value);
-    }
-    response
-}
-
 /// Answers API paths that match no route with a JSON `BIZ_NOT_FOUND`, not an HTML page.
 pub async fn api_not_found(State(state): State<AppState>, request: Request) -> Response {
-    error_response(AppError::not_found("endpoint"), request.headers(), &state)
+    error_response(AppError::not_found("endpoint"), request.headers(), &state.platform.config)
 }
 
 /// Turns the body-limit layer's plain-text 413 into a JSON `VAL_TOO_LONG` error (status kept).
@@ -95,7 +84,7 @@ pub async fn json_payload_too_large(
     let mut json = error_response(
         AppError::new(ErrorCode::ValTooLong).with_detail("maxBytes", max),
         &headers,
-        &state,
+        &state.platform.config,
     );
     *json.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
     json

@@ -1,11 +1,9 @@
 //! The HTTP server: configuration, state, router, layers and the HTTP-only routes.
 
 pub mod assets;
-pub mod export;
 pub mod health;
 pub mod jobs;
 pub mod layers;
-pub mod realtime;
 pub mod router;
 pub mod session_layer;
 pub mod settings;

@@ -21,7 +21,7 @@ use tower_http::{
 };
 use tracing::Level;
 
-use crate::{assets, export, health, layers, realtime, session_layer};
+use crate::{assets, health, layers, session_layer};
 
 /// The fallback: a public file (`favicon.svg`…), cached for a while as its name never changes,
 /// or the "page not found" page.
@@ -60,10 +60,11 @@ pub fn build(state: AppState) -> Router {
         move || shell(options.clone())
     };
 
-    let mut app = Router::new()
-        .route("/api/health", get(health::health))
-        .route("/api/export/todos", get(export::todos))
-        .route("/api/ws/todos", get(realtime::todos))
+    let mut app = Router::new().route("/api/health", get(health::health));
+    for (path, route) in app::features::routes() {
+        app = app.route(path, route);
+    }
+    app = app
         .route("/api/{*rest}", any(layers::api_not_found))
         .leptos_routes_with_context(&state, routes, context.clone(), pages_shell)
         .fallback(public_files_or_not_found(context));

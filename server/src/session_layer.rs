@@ -9,23 +9,21 @@ use std::{
 
 use app::{
     AppError, ErrorCode,
+    api_error::error_response,
     auth::server::{
         ClientIp, RequestAuth,
         limits::{self, api_per_caller},
         session,
     },
-    request,
+    request::{self, is_cross_site},
     state::AppState,
 };
 use axum::{
     extract::{ConnectInfo, Request, State},
-    http::{HeaderMap, HeaderValue, Method, header},
+    http::{HeaderValue, Method, header},
     middleware::Next,
     response::Response,
 };
-use platform::config::{Config, origin_of};
-
-use crate::layers::error_response;
 
 /// Refuses state-changing requests that a browser sent from another site: `Sec-Fetch-Site`
 /// must say same-origin (or user-initiated), or `Origin` must be this host or a trusted
@@ -41,29 +39,9 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
         );
         let error =
             AppError::new(ErrorCode::AuthForbidden).with_detail("reason", "cross_site_request");
-        return error_response(error, request.headers(), &state);
+        return error_response(error, request.headers(), &state.platform.config);
     }
     next.run(request).await
-}
-
-/// Whether a state-changing request came from a page of another site.
-pub fn is_cross_site(headers: &HeaderMap, config: &Config) -> bool {
-    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
-    let trusted = |origin: &str| {
-        let Some(origin) = origin_of(origin) else { return false };
-        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-        host.is_some_and(|host| {
-            origin
-                .split_once("://")
-                .is_some_and(|(_, authority)| authority.eq_ignore_ascii_case(host))
-        }) || config.public_url.as_deref().and_then(origin_of).as_deref() == Some(origin.as_str())
-            || config.trusted_origins.contains(&origin)
-    };
-    match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        Some("same-origin" | "none") => false,
-        Some(_) => !origin.is_some_and(trusted),
-        None => origin.is_some_and(|o| !trusted(o)),
-    }
 }
 
 /// Resolves the session cookie into a [`RequestAuth`] extension (and the caller's address into
@@ -97,7 +75,7 @@ pub async fn session_layer(
             }
             // Expired, revoked or forged: the browser can forget it.
             Ok(None) => cookie_update = Some(session::clearing_cookie_value(https)),
-            Err(error) => return error_response(error, request.headers(), &state),
+            Err(error) => return error_response(error, request.headers(), &state.platform.config),
         }
     }
 
@@ -107,7 +85,7 @@ pub async fn session_layer(
             None => format!("api:ip:{}", ip.map_or_else(|| "unknown".into(), |ip| ip.to_string())),
         };
         if let Err(error) = limits::enforce(platform, &[(caller, api_per_caller(platform))]).await {
-            return error_response(error, request.headers(), &state);
+            return error_response(error, request.headers(), &state.platform.config);
         }
     }
 
@@ -143,62 +121,4 @@ fn client_ip(request: &Request, trust_proxy: bool) -> Option<IpAddr> {
         return Some(forwarded);
     }
     request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn config(trusted: &[&str]) -> Config {
-        let mut config = platform::testing::test_config(
-            platform::config::DatabaseConfig::Sqlite { path: "x.db".into() },
-            "data".into(),
-            None,
-        );
-        config.trusted_origins = trusted.iter().map(|s| (*s).to_owned()).collect();
-        config
-    }
-
-    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
-        let mut map = HeaderMap::new();
-        for (name, value) in pairs {
-            map.insert(*name, HeaderValue::from_str(value).expect("header"));
-        }
-        map
-    }
-
-    #[test]
-    fn same_origin_and_non_browser_requests_pass() {
-        let config = config(&[]);
-        assert!(!is_cross_site(&headers(&[("sec-fetch-site", "same-origin")]), &config));
-        assert!(!is_cross_site(&headers(&[]), &config));
-        assert!(!is_cross_site(
-            &headers(&[("host", "app.example:3000"), ("origin", "http://app.example:3000")]),
-            &config
-        ));
-    }
-
-    #[test]
-    fn other_sites_are_refused_unless_trusted() {
-        let config = config(&["https://admin.example"]);
-        let evil = headers(&[
-            ("host", "app.example"),
-            ("origin", "https://evil.example"),
-            ("sec-fetch-site", "cross-site"),
-        ]);
-        assert!(is_cross_site(&evil, &config));
-        assert!(is_cross_site(&headers(&[("host", "app.example"), ("origin", "null")]), &config));
-        assert!(is_cross_site(
-            &headers(&[("host", "app.example"), ("sec-fetch-site", "same-site")]),
-            &config
-        ));
-        assert!(!is_cross_site(
-            &headers(&[
-                ("host", "app.example"),
-                ("origin", "https://admin.example"),
-                ("sec-fetch-site", "cross-site"),
-            ]),
-            &config
-        ));
-    }
 }

@@ -21,7 +21,7 @@ use crate::{
         },
     },
     error::{AppError, ErrorCode},
-    preferences::model::LOCALE_COOKIE,
+    i18n::LOCALE_COOKIE,
     request::set_preference_cookie,
     state::AppState,
     validation::validate,
@@ -164,7 +164,7 @@ pub async fn delete_account(input: DeleteAccountInput) -> Result<(), AppError> {
     let user = confirm_password(&platform, &auth, &input.password, "password").await?;
     ensure_not_sole_owner(&platform, &user.id).await?;
     // Organizations the account is the only member of go with it.
-    crate::orgs::store::delete_where_only_member(&platform.db, &user.id).await?;
+    crate::orgs::service::delete_where_only_member(&platform, &user.id).await?;
     let hashes = store::delete_user(&platform.db, &user.id).await?;
     session::evict(&platform, &hashes).await;
     session::set_cookie(&session::clearing_cookie_value(platform.config.is_https()));
@@ -177,7 +177,7 @@ pub async fn delete_account(input: DeleteAccountInput) -> Result<(), AppError> {
 /// (`BIZ_INVALID_STATE`, `details.reason = "sole_owner"`, the organizations in
 /// `details.organizations`): ownership must be handed over first.
 async fn ensure_not_sole_owner(platform: &Platform, user_id: &str) -> Result<(), AppError> {
-    let blocking = crate::orgs::store::solely_owned_with_others(&platform.db, user_id).await?;
+    let blocking = crate::orgs::service::solely_owned_with_others(platform, user_id).await?;
     if blocking.is_empty() {
         Ok(())
     } else {

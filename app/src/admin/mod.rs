@@ -6,6 +6,8 @@ pub mod model;
 pub mod view;
 
 #[cfg(feature = "ssr")]
+pub mod scope;
+#[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;

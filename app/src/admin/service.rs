@@ -1,5 +1,5 @@
-//! Platform administration flows. Each starts with [`AdminContext::require`]: a signed-in
-//! account whose confirmed address is in `ADMIN_EMAILS`, not acting as someone else.
+//! Platform administration flows. Each enters through [`AdminScope`]: a signed-in account
+//! whose confirmed address is in `ADMIN_EMAILS`, not acting as someone else.
 
 use platform::Platform;
 
@@ -8,6 +8,7 @@ use super::{
         ADMIN_PAGE_SIZE, AdminEvent, AdminOrg, AdminUser, BanInfo, BanInput, OrgPage, SearchInput,
         UserInput, UserPage,
     },
+    scope::AdminScope,
     store::{self, AdminEntry},
 };
 use crate::{
@@ -19,26 +20,7 @@ use crate::{
     },
     error::{AppError, ErrorCode},
     state::AppState,
-    validation::validate,
 };
-
-/// A platform administrator's request.
-#[derive(Clone, Debug)]
-pub struct AdminContext {
-    /// The administrator.
-    pub auth: AuthContext,
-}
-
-impl AdminContext {
-    /// The caller as an administrator, or `AUTH_FORBIDDEN` (`platform:admin`).
-    pub fn require(auth: &AuthContext) -> Result<Self, AppError> {
-        if auth.user.is_admin && auth.impersonator_id.is_none() {
-            Ok(Self { auth: auth.clone() })
-        } else {
-            Err(AppError::forbidden("platform:admin"))
-        }
-    }
-}
 
 fn timestamp(at: chrono::NaiveDateTime) -> String {
     at.format("%Y-%m-%d %H:%M UTC").to_string()
@@ -61,15 +43,12 @@ fn is_admin_account(platform: &Platform, user: &UserRow) -> bool {
 
 /// Accounts, newest first, searchable by address and name.
 pub async fn users(input: SearchInput) -> Result<UserPage, AppError> {
-    let auth = AuthContext::require()?;
-    AdminContext::require(&auth)?;
-    validate(&input)?;
-    let platform = AppState::platform()?;
+    let (platform, admin) = AdminScope::enter(&input).await?;
     let (q, page, offset) = page_of(&input);
     let (rows, total) =
-        store::search_users(&platform.db, q.as_deref(), offset, ADMIN_PAGE_SIZE).await?;
+        store::search_users(&platform.db, &admin, q.as_deref(), offset, ADMIN_PAGE_SIZE).await?;
     let ids: Vec<String> = rows.iter().map(|user| user.id.clone()).collect();
-    let counts = store::organization_counts(&platform.db, &ids).await?;
+    let counts = store::organization_counts(&platform.db, &admin, &ids).await?;
     let now = platform::clock::now_utc();
     let users = rows
         .into_iter()
@@ -92,15 +71,12 @@ pub async fn users(input: SearchInput) -> Result<UserPage, AppError> {
 
 /// Organizations, newest first, searchable by name and slug, with member counts and plan.
 pub async fn orgs(input: SearchInput) -> Result<OrgPage, AppError> {
-    let auth = AuthContext::require()?;
-    AdminContext::require(&auth)?;
-    validate(&input)?;
-    let platform = AppState::platform()?;
+    let (platform, admin) = AdminScope::enter(&input).await?;
     let (q, page, offset) = page_of(&input);
     let (rows, total) =
-        store::search_orgs(&platform.db, q.as_deref(), offset, ADMIN_PAGE_SIZE).await?;
+        store::search_orgs(&platform.db, &admin, q.as_deref(), offset, ADMIN_PAGE_SIZE).await?;
     let ids: Vec<String> = rows.iter().map(|org| org.id.clone()).collect();
-    let counts = store::member_counts(&platform.db, &ids).await?;
+    let counts = store::member_counts(&platform.db, &admin, &ids).await?;
     let orgs = rows
         .into_iter()
         .map(|org| AdminOrg {
@@ -120,13 +96,13 @@ pub async fn orgs(input: SearchInput) -> Result<OrgPage, AppError> {
 /// administrator (administrators are managed through `ADMIN_EMAILS`).
 async fn target(
     platform: &Platform,
-    admin: &AdminContext,
+    admin: &AdminScope,
     user_id: &str,
 ) -> Result<UserRow, AppError> {
     let user = accounts::user_by_id(&platform.db, user_id)
         .await?
         .ok_or_else(|| AppError::not_found("user"))?;
-    if user.id == admin.auth.user.id || is_admin_account(platform, &user) {
+    if user.id == admin.admin_id() || is_admin_account(platform, &user) {
         return Err(
             AppError::new(ErrorCode::BizInvalidState).with_detail("reason", "admin_account")
         );
@@ -136,10 +112,7 @@ async fn target(
 
 /// Bans an account: it cannot sign in, and every session ends now.
 pub async fn ban(input: BanInput) -> Result<(), AppError> {
-    let auth = AuthContext::require()?;
-    let admin = AdminContext::require(&auth)?;
-    validate(&input)?;
-    let platform = AppState::platform()?;
+    let (platform, admin) = AdminScope::enter(&input).await?;
     let user = target(&platform, &admin, &input.user_id).await?;
     let reason = input.reason.trim();
     let until = match input.days.trim() {
@@ -153,50 +126,44 @@ pub async fn ban(input: BanInput) -> Result<(), AppError> {
     };
     let entry = AdminEntry {
         action: "user.banned",
-        actor: &admin.auth.user.id,
+        actor: admin.admin_id(),
         target: &user.id,
         details: serde_json::json!({ "reason": reason, "until": until.map(timestamp) }),
     };
-    store::set_ban(&platform.db, &user.id, Some(reason), until, &entry).await?;
+    store::set_ban(&platform.db, &admin, &user.id, Some(reason), until, &entry).await?;
     let ended = session::end_all(&platform, &user.id, None).await?;
-    tracing::info!(user_id = %user.id, admin = %admin.auth.user.id, ended, "account banned");
+    tracing::info!(user_id = %user.id, admin = %admin.admin_id(), ended, "account banned");
     Ok(())
 }
 
 /// Lifts a ban.
 pub async fn unban(input: UserInput) -> Result<(), AppError> {
-    let auth = AuthContext::require()?;
-    let admin = AdminContext::require(&auth)?;
-    validate(&input)?;
-    let platform = AppState::platform()?;
+    let (platform, admin) = AdminScope::enter(&input).await?;
     let user = target(&platform, &admin, &input.user_id).await?;
     let entry = AdminEntry {
         action: "user.unbanned",
-        actor: &admin.auth.user.id,
+        actor: admin.admin_id(),
         target: &user.id,
         details: serde_json::json!({}),
     };
-    store::set_ban(&platform.db, &user.id, None, None, &entry).await?;
-    tracing::info!(user_id = %user.id, admin = %admin.auth.user.id, "ban lifted");
+    store::set_ban(&platform.db, &admin, &user.id, None, None, &entry).await?;
+    tracing::info!(user_id = %user.id, admin = %admin.admin_id(), "ban lifted");
     Ok(())
 }
 
 /// Ends every session of an account.
 pub async fn revoke_sessions(input: UserInput) -> Result<u64, AppError> {
-    let auth = AuthContext::require()?;
-    let admin = AdminContext::require(&auth)?;
-    validate(&input)?;
-    let platform = AppState::platform()?;
+    let (platform, admin) = AdminScope::enter(&input).await?;
     let user = target(&platform, &admin, &input.user_id).await?;
     let ended = session::end_all(&platform, &user.id, None).await?;
     let entry = AdminEntry {
         action: "user.sessions_revoked",
-        actor: &admin.auth.user.id,
+        actor: admin.admin_id(),
         target: &user.id,
         details: serde_json::json!({ "sessions": ended }),
     };
-    store::record(&platform.db, &entry).await?;
-    tracing::info!(user_id = %user.id, admin = %admin.auth.user.id, ended, "sessions revoked");
+    store::record(&platform.db, &admin, &entry).await?;
+    tracing::info!(user_id = %user.id, admin = %admin.admin_id(), ended, "sessions revoked");
     Ok(u64::try_from(ended).unwrap_or(0))
 }
 
@@ -204,42 +171,35 @@ pub async fn revoke_sessions(input: UserInput) -> Result<u64, AppError> {
 /// administrator's and ending within the hour (the administrator's own session ends; stopping
 /// signs the administrator in again).
 pub async fn impersonate(input: UserInput) -> Result<(), AppError> {
-    let auth = AuthContext::require()?;
-    let admin = AdminContext::require(&auth)?;
-    validate(&input)?;
-    let platform = AppState::platform()?;
+    let (platform, admin) = AdminScope::enter(&input).await?;
     let user = target(&platform, &admin, &input.user_id).await?;
     let entry = AdminEntry {
         action: "impersonation.started",
-        actor: &admin.auth.user.id,
+        actor: admin.admin_id(),
         target: &user.id,
         details: serde_json::json!({}),
     };
-    store::record(&platform.db, &entry).await?;
-    session::start_as(&platform, &user.id, Some(&admin.auth.user.id)).await?;
-    tracing::warn!(user_id = %user.id, admin = %admin.auth.user.id, "impersonation started");
+    store::record(&platform.db, &admin, &entry).await?;
+    session::start_as(&platform, &user.id, Some(admin.admin_id())).await?;
+    tracing::warn!(user_id = %user.id, admin = %admin.admin_id(), "impersonation started");
     redirect_after(None, "/orgs");
     Ok(())
 }
 
 /// Ends an impersonation: back to the administrator's own account.
 pub async fn stop_impersonating() -> Result<(), AppError> {
-    let auth = AuthContext::require()?;
-    let Some(admin_id) = auth.impersonator_id.clone() else {
-        return Err(
-            AppError::new(ErrorCode::BizInvalidState).with_detail("reason", "not_impersonating")
-        );
-    };
+    let admin = AdminScope::impersonating(&AuthContext::require()?)?;
     let platform = AppState::platform()?;
+    let (admin_id, auth) = (admin.admin_id(), admin.auth());
     let entry = AdminEntry {
         action: "impersonation.stopped",
-        actor: &admin_id,
+        actor: admin_id,
         target: &auth.user.id,
         details: serde_json::json!({}),
     };
-    store::record(&platform.db, &entry).await?;
+    store::record(&platform.db, &admin, &entry).await?;
     // Ends the impersonation session (the request's) and signs the administrator in.
-    session::start(&platform, &admin_id).await?;
+    session::start(&platform, admin_id).await?;
     tracing::warn!(user_id = %auth.user.id, admin = %admin_id, "impersonation stopped");
     redirect_after(None, "/admin");
     Ok(())
@@ -250,15 +210,13 @@ const EVENTS_SHOWN: i64 = 50;
 
 /// The latest entries of the administrators' log.
 pub async fn events() -> Result<Vec<AdminEvent>, AppError> {
-    let auth = AuthContext::require()?;
-    AdminContext::require(&auth)?;
-    let platform = AppState::platform()?;
-    let rows = store::recent_events(&platform.db, EVENTS_SHOWN).await?;
+    let (platform, admin) = AdminScope::enter_plain()?;
+    let rows = store::recent_events(&platform.db, &admin, EVENTS_SHOWN).await?;
     let ids: Vec<String> = rows
         .iter()
         .flat_map(|(_, actor, _, target, _, _)| actor.iter().chain(target.iter()).cloned())
         .collect();
-    let emails = store::emails(&platform.db, &ids).await?;
+    let emails = store::emails(&platform.db, &admin, &ids).await?;
     let email = |id: &Option<String>| {
         id.as_ref().map(|id| emails.get(id).cloned().unwrap_or_else(|| id.clone()))
     };

@@ -1,5 +1,5 @@
 //! Platform administration storage: searches over every account and organization (the one
-//! place that reads across tenants, behind `AdminContext`), bans and the administrators' log.
+//! place that reads across tenants: every function takes an [`AdminScope`]), bans and the administrators' log.
 
 use std::collections::HashMap;
 
@@ -17,12 +17,14 @@ use platform::{
     },
 };
 
+use super::scope::AdminScope;
 use crate::{auth::server::store::UserRow, orgs::store::OrgRow};
 
 /// Accounts whose address or name contains `query`, newest first: `limit` of them from
 /// `offset`, and how many match in all.
 pub async fn search_users(
     db: &Db,
+    _admin: &AdminScope,
     query: Option<&str>,
     offset: i64,
     limit: i64,
@@ -56,6 +58,7 @@ pub async fn search_users(
 /// How many organizations each of these accounts belongs to (those in none are absent).
 pub async fn organization_counts(
     db: &Db,
+    _admin: &AdminScope,
     user_ids: &[String],
 ) -> Result<HashMap<String, i64>, DbError> {
     let rows: Vec<(String, i64)> = platform::with_conn!(db, conn => {
@@ -72,6 +75,7 @@ pub async fn organization_counts(
 /// Organizations whose name or slug contains `query`, newest first, with how many match.
 pub async fn search_orgs(
     db: &Db,
+    _admin: &AdminScope,
     query: Option<&str>,
     offset: i64,
     limit: i64,
@@ -103,7 +107,11 @@ pub async fn search_orgs(
 }
 
 /// How many members each of these organizations has.
-pub async fn member_counts(db: &Db, org_ids: &[String]) -> Result<HashMap<String, i64>, DbError> {
+pub async fn member_counts(
+    db: &Db,
+    _admin: &AdminScope,
+    org_ids: &[String],
+) -> Result<HashMap<String, i64>, DbError> {
     let rows: Vec<(String, i64)> = platform::with_conn!(db, conn => {
         memberships::table
             .filter(memberships::organization_id.eq_any(org_ids))
@@ -146,7 +154,7 @@ macro_rules! admin_audit {
 }
 
 /// Records `entry` on its own.
-pub async fn record(db: &Db, entry: &AdminEntry<'_>) -> Result<(), DbError> {
+pub async fn record(db: &Db, _admin: &AdminScope, entry: &AdminEntry<'_>) -> Result<(), DbError> {
     platform::with_conn!(db, conn => {
         admin_audit!(conn, entry)?;
     });
@@ -157,6 +165,7 @@ pub async fn record(db: &Db, entry: &AdminEntry<'_>) -> Result<(), DbError> {
 /// `entry` in the same transaction. Returns whether the account exists.
 pub async fn set_ban(
     db: &Db,
+    _admin: &AdminScope,
     user_id: &str,
     reason: Option<&str>,
     until: Option<NaiveDateTime>,
@@ -186,7 +195,11 @@ pub async fn set_ban(
 pub type AdminRow = (String, Option<String>, String, Option<String>, String, NaiveDateTime);
 
 /// The latest `limit` entries of the administrators' log, newest first.
-pub async fn recent_events(db: &Db, limit: i64) -> Result<Vec<AdminRow>, DbError> {
+pub async fn recent_events(
+    db: &Db,
+    _admin: &AdminScope,
+    limit: i64,
+) -> Result<Vec<AdminRow>, DbError> {
     Ok(platform::with_conn!(db, conn => {
         admin_audit_log::table
             .order(admin_audit_log::id.desc())
@@ -205,7 +218,11 @@ pub async fn recent_events(db: &Db, limit: i64) -> Result<Vec<AdminRow>, DbError
 }
 
 /// Addresses of these accounts, by id.
-pub async fn emails(db: &Db, ids: &[String]) -> Result<HashMap<String, String>, DbError> {
+pub async fn emails(
+    db: &Db,
+    _admin: &AdminScope,
+    ids: &[String],
+) -> Result<HashMap<String, String>, DbError> {
     let rows: Vec<(String, String)> = platform::with_conn!(db, conn => {
         users::table.filter(users::id.eq_any(ids)).select((users::id, users::email)).load(conn).await?
     });

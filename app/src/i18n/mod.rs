@@ -16,6 +16,9 @@ use std::borrow::Cow;
 use leptos::prelude::*;
 
 pub use locale::{Locale, LocaleParseError};
+
+/// Cookie holding the chosen interface language.
+pub const LOCALE_COOKIE: &str = "lang";
 #[cfg(feature = "ssr")]
 pub use server::source;
 

@@ -2,6 +2,8 @@
 //! recipient join (after signing in or up with that address) or decline.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod jobs;
 pub mod model;
 pub mod view;
 

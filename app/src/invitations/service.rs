@@ -1,5 +1,5 @@
 //! Invitation flows. Sending, listing, resending and cancelling act in an organization
-//! ([`OrgContext`] and a permission); the link's holder previews, accepts or declines with the
+//! ([`OrgScope`] with a permission); the link's holder previews, accepts or declines with the
 //! token, which stands for that one invitation.
 
 use platform::{Platform, token};
@@ -24,15 +24,17 @@ use crate::{
     },
     error::{AppError, ErrorCode},
     orgs::{
-        context::OrgContext,
         model::{OrgInput, OrgSummary},
         permissions::{Permission, Role},
+        scope::{OrgId, OrgScope},
         service::member_limit,
-        store::{self as orgs, AuditEntry},
+        store::AuditEntry,
     },
     state::AppState,
     validation::validate,
 };
+
+crate::org_inputs!(InviteInput, InvitationInput);
 
 /// Invitations (sent or resent) per organization per hour.
 const INVITES_PER_ORG: platform::RateLimit =
@@ -60,7 +62,11 @@ fn require_verified(platform: &Platform, auth: &AuthContext) -> Result<(), AppEr
     Ok(())
 }
 
-async fn invite_limits(platform: &Platform, org_id: &str, email: &str) -> Result<(), AppError> {
+async fn invite_limits(
+    platform: &Platform,
+    org_id: OrgId<'_>,
+    email: &str,
+) -> Result<(), AppError> {
     limits::enforce(
         platform,
         &[
@@ -75,7 +81,7 @@ async fn invite_limits(platform: &Platform, org_id: &str, email: &str) -> Result
 /// the sender's request's).
 async fn send_invitation(
     platform: &Platform,
-    org: &OrgContext,
+    org: &OrgScope,
     email: &str,
     role: Role,
     secret: &str,
@@ -93,8 +99,8 @@ async fn send_invitation(
         name,
         &link,
         &[
-            ("organization", org.name.clone().into()),
-            ("inviter", org.auth.user.name.clone().into()),
+            ("organization", org.name().to_owned().into()),
+            ("inviter", org.auth().user.name.clone().into()),
             ("role", role_name.into()),
         ],
     );
@@ -104,38 +110,33 @@ async fn send_invitation(
 
 /// Invites `email` to the organization with a role (`invitation:create`; never as owner).
 pub async fn create(mut input: InviteInput) -> Result<InvitationInfo, AppError> {
-    let auth = AuthContext::require()?;
     input.email = normalize_email(&input.email);
-    validate(&input)?;
-    let platform = AppState::platform()?;
-    let org = OrgContext::require(&platform, &auth, &input.org).await?;
-    org.require_permission(Permission::InvitationCreate)?;
-    require_verified(&platform, &auth)?;
+    let (platform, org) = OrgScope::enter(&input, Permission::InvitationCreate).await?;
+    require_verified(&platform, org.auth())?;
     let role: Role = input
         .role
         .parse()
         .map_err(|()| AppError::invalid_field("role", ErrorCode::ValInvalidFormat))?;
-    invite_limits(&platform, &org.organization_id, &input.email).await?;
+    invite_limits(&platform, org.id(), &input.email).await?;
 
     let secret = token::new_token();
     let hash = token::hash_token(&secret);
     let id = platform::clock::new_id();
     let now = platform::clock::now_utc();
     let expires_at = now + ttl();
-    let entry = AuditEntry::new("member.invited", &auth.user.id)
+    let entry = AuditEntry::new("member.invited", org.user_id())
         .details(serde_json::json!({ "email": input.email, "role": role.as_str() }));
     let new = NewInvitation {
         id: &id,
-        organization_id: &org.organization_id,
         email: &input.email,
         role: role.as_str(),
         token_hash: &hash,
-        invited_by: Some(&auth.user.id),
+        invited_by: Some(org.user_id()),
         created_at: now,
         expires_at,
     };
     let limit = member_limit(&platform, &org).await?;
-    match store::invite(&platform.db, new, limit, &entry).await? {
+    match store::invite(&platform.db, org.id(), new, limit, &entry).await? {
         Ok(()) => {}
         Err(InviteRefused::AlreadyMember) => {
             return Err(AppError::new(ErrorCode::BizDuplicateEntry)
@@ -147,12 +148,12 @@ pub async fn create(mut input: InviteInput) -> Result<InvitationInfo, AppError> 
         }
     }
     send_invitation(&platform, &org, &input.email, role, &secret).await?;
-    tracing::info!(org_id = %org.organization_id, invitation = %id, "invitation sent");
+    tracing::info!(org_id = %org.id(), invitation = %id, "invitation sent");
     Ok(InvitationInfo {
         id,
         email: input.email,
         role,
-        invited_by: Some(auth.user.name.clone()),
+        invited_by: Some(org.auth().user.name.clone()),
         created_at: timestamp(now),
         expires_at: timestamp(expires_at),
         expired: false,
@@ -161,18 +162,14 @@ pub async fn create(mut input: InviteInput) -> Result<InvitationInfo, AppError> 
 
 /// The organization's open invitations (`invitation:create`).
 pub async fn list(input: OrgInput) -> Result<Vec<InvitationInfo>, AppError> {
-    let auth = AuthContext::require()?;
-    validate(&input)?;
-    let platform = AppState::platform()?;
-    let org = OrgContext::require(&platform, &auth, &input.org).await?;
-    org.require_permission(Permission::InvitationCreate)?;
+    let (platform, org) = OrgScope::enter(&input, Permission::InvitationCreate).await?;
     let now = platform::clock::now_utc();
-    store::open_invitations(&platform.db, &org.organization_id)
+    store::open_invitations(&platform.db, org.id())
         .await?
         .into_iter()
         .map(|(row, invited_by)| {
             Ok(InvitationInfo {
-                role: orgs::stored_role(&row.role)?,
+                role: Role::from_stored(&row.role)?,
                 expired: row.expires_at <= now,
                 created_at: timestamp(row.created_at),
                 expires_at: timestamp(row.expires_at),
@@ -187,43 +184,35 @@ pub async fn list(input: OrgInput) -> Result<Vec<InvitationInfo>, AppError> {
 /// Sends an invitation again with a new link and a new 48-hour expiry (`invitation:create`);
 /// the old link stops working.
 pub async fn resend(input: InvitationInput) -> Result<(), AppError> {
-    let auth = AuthContext::require()?;
-    validate(&input)?;
-    let platform = AppState::platform()?;
-    let org = OrgContext::require(&platform, &auth, &input.org).await?;
-    org.require_permission(Permission::InvitationCreate)?;
-    require_verified(&platform, &auth)?;
+    let (platform, org) = OrgScope::enter(&input, Permission::InvitationCreate).await?;
+    require_verified(&platform, org.auth())?;
     // Counted per invitation (its address is only known once it is renewed).
-    invite_limits(&platform, &org.organization_id, &input.invitation).await?;
+    invite_limits(&platform, org.id(), &input.invitation).await?;
     let secret = token::new_token();
     let expires_at = platform::clock::now_utc() + ttl();
     let row = store::renew(
         &platform.db,
-        &org.organization_id,
+        org.id(),
         &input.invitation,
         &token::hash_token(&secret),
         expires_at,
     )
     .await?
     .ok_or_else(|| AppError::not_found("invitation"))?;
-    let role = orgs::stored_role(&row.role)?;
+    let role = Role::from_stored(&row.role)?;
     send_invitation(&platform, &org, &row.email, role, &secret).await?;
-    tracing::info!(org_id = %org.organization_id, invitation = %row.id, "invitation resent");
+    tracing::info!(org_id = %org.id(), invitation = %row.id, "invitation resent");
     Ok(())
 }
 
 /// Withdraws an invitation (`invitation:cancel`); its link stops working.
 pub async fn cancel(input: InvitationInput) -> Result<(), AppError> {
-    let auth = AuthContext::require()?;
-    validate(&input)?;
-    let platform = AppState::platform()?;
-    let org = OrgContext::require(&platform, &auth, &input.org).await?;
-    org.require_permission(Permission::InvitationCancel)?;
-    let entry = AuditEntry::new("invitation.cancelled", &auth.user.id);
-    if !store::cancel(&platform.db, &org.organization_id, &input.invitation, &entry).await? {
+    let (platform, org) = OrgScope::enter(&input, Permission::InvitationCancel).await?;
+    let entry = AuditEntry::new("invitation.cancelled", org.user_id());
+    if !store::cancel(&platform.db, org.id(), &input.invitation, &entry).await? {
         return Err(AppError::not_found("invitation"));
     }
-    tracing::info!(org_id = %org.organization_id, invitation = %input.invitation, "invitation cancelled");
+    tracing::info!(org_id = %org.id(), invitation = %input.invitation, "invitation cancelled");
     Ok(())
 }
 
@@ -239,7 +228,7 @@ pub async fn preview(input: InvitationTokenInput) -> Result<InvitationPreview, A
     Ok(InvitationPreview {
         organization,
         invited_by,
-        role: orgs::stored_role(&row.role)?,
+        role: Role::from_stored(&row.role)?,
         email: row.email,
         has_account,
     })
@@ -263,10 +252,10 @@ pub async fn accept(input: InvitationTokenInput) -> Result<OrgSummary, AppError>
     if accounts::mark_email_verified(&platform.db, &auth.user.id, &auth.user.email).await? {
         crate::auth::server::service::refresh_sessions(&platform, &auth.user.id).await?;
     }
-    let org = OrgContext::require(&platform, &auth, &org_id).await?;
-    tracing::info!(org_id = %org.organization_id, user_id = %auth.user.id, "invitation accepted");
-    redirect_after(None, &format!("/o/{}", org.slug));
-    Ok(OrgSummary { id: org.organization_id, name: org.name, slug: org.slug, role: org.role })
+    let org = OrgScope::require(&platform, &auth, &org_id, Permission::OrganizationRead).await?;
+    tracing::info!(org_id = %org.id(), user_id = %auth.user.id, "invitation accepted");
+    redirect_after(None, &format!("/o/{}", org.slug()));
+    Ok(org.summary())
 }
 
 /// Declines an invitation (no sign-in needed: the token is the credential).

@@ -12,7 +12,10 @@ use platform::{
     db::schema::{invitations, memberships, organizations, users},
 };
 
-use crate::orgs::store::{AuditEntry, audit, lock_org};
+use crate::orgs::{
+    scope::OrgId,
+    store::{AuditEntry, audit, lock_org},
+};
 
 /// An open invitation as stored.
 #[derive(Clone, Debug, diesel::Queryable, diesel::Selectable)]
@@ -40,8 +43,6 @@ pub struct InvitationRow {
 pub struct NewInvitation<'a> {
     /// Id.
     pub id: &'a str,
-    /// The organization.
-    pub organization_id: &'a str,
     /// The invited (normalised) address.
     pub email: &'a str,
     /// The role it grants.
@@ -70,15 +71,16 @@ pub enum InviteRefused {
 /// invitations). Runs under the organization's row lock so concurrent invitations count right.
 pub async fn invite(
     db: &Db,
+    org_id: OrgId<'_>,
     new: NewInvitation<'_>,
     limit: Option<i64>,
     entry: &AuditEntry,
 ) -> Result<Result<(), InviteRefused>, DbError> {
     platform::transaction!(db, conn => {
-        lock_org!(conn, new.organization_id)?;
+        lock_org!(conn, org_id.as_str())?;
         let member: i64 = memberships::table
             .inner_join(users::table)
-            .filter(memberships::organization_id.eq(new.organization_id))
+            .filter(memberships::organization_id.eq(org_id.as_str()))
             .filter(users::email.eq(new.email))
             .count()
             .get_result(conn)
@@ -88,19 +90,19 @@ pub async fn invite(
         }
         diesel::delete(
             invitations::table
-                .filter(invitations::organization_id.eq(new.organization_id))
+                .filter(invitations::organization_id.eq(org_id.as_str()))
                 .filter(invitations::email.eq(new.email)),
         )
         .execute(conn)
         .await?;
         if let Some(limit) = limit {
             let members: i64 = memberships::table
-                .filter(memberships::organization_id.eq(new.organization_id))
+                .filter(memberships::organization_id.eq(org_id.as_str()))
                 .count()
                 .get_result(conn)
                 .await?;
             let pending: i64 = invitations::table
-                .filter(invitations::organization_id.eq(new.organization_id))
+                .filter(invitations::organization_id.eq(org_id.as_str()))
                 .filter(invitations::expires_at.gt(new.created_at))
                 .count()
                 .get_result(conn)
@@ -109,8 +111,11 @@ pub async fn invite(
                 return Ok(Err(InviteRefused::LimitReached(limit)));
             }
         }
-        diesel::insert_into(invitations::table).values(new).execute(conn).await?;
-        audit!(conn, new.organization_id, entry)?;
+        diesel::insert_into(invitations::table)
+            .values((invitations::organization_id.eq(org_id.as_str()), new))
+            .execute(conn)
+            .await?;
+        audit!(conn, org_id.as_str(), entry)?;
         Ok(Ok(()))
     })
 }
@@ -119,12 +124,12 @@ pub async fn invite(
 /// name of who sent each.
 pub async fn open_invitations(
     db: &Db,
-    org_id: &str,
+    org_id: OrgId<'_>,
 ) -> Result<Vec<(InvitationRow, Option<String>)>, DbError> {
     Ok(platform::with_conn!(db, conn => {
         invitations::table
             .left_join(users::table.on(users::id.nullable().eq(invitations::invited_by)))
-            .filter(invitations::organization_id.eq(org_id))
+            .filter(invitations::organization_id.eq(org_id.as_str()))
             .order((invitations::created_at.desc(), invitations::id.desc()))
             .select((InvitationRow::as_select(), users::name.nullable()))
             .load(conn)
@@ -136,7 +141,7 @@ pub async fn open_invitations(
 /// the organization has no such invitation.
 pub async fn renew(
     db: &Db,
-    org_id: &str,
+    org_id: OrgId<'_>,
     id: &str,
     token_hash: &str,
     expires_at: NaiveDateTime,
@@ -144,7 +149,7 @@ pub async fn renew(
     Ok(platform::with_conn!(db, conn => {
         diesel::update(
             invitations::table
-                .filter(invitations::organization_id.eq(org_id))
+                .filter(invitations::organization_id.eq(org_id.as_str()))
                 .filter(invitations::id.eq(id)),
         )
         .set((
@@ -161,11 +166,16 @@ pub async fn renew(
 
 /// Deletes invitation `id` of `org_id` and records `entry` (with the address); returns whether
 /// there was one.
-pub async fn cancel(db: &Db, org_id: &str, id: &str, entry: &AuditEntry) -> Result<bool, DbError> {
+pub async fn cancel(
+    db: &Db,
+    org_id: OrgId<'_>,
+    id: &str,
+    entry: &AuditEntry,
+) -> Result<bool, DbError> {
     platform::transaction!(db, conn => {
         let email: Option<String> = diesel::delete(
             invitations::table
-                .filter(invitations::organization_id.eq(org_id))
+                .filter(invitations::organization_id.eq(org_id.as_str()))
                 .filter(invitations::id.eq(id)),
         )
         .returning(invitations::email)
@@ -177,7 +187,7 @@ pub async fn cancel(db: &Db, org_id: &str, id: &str, entry: &AuditEntry) -> Resu
         if let Some(details) = entry.details.as_object_mut() {
             details.insert("email".into(), email.into());
         }
-        audit!(conn, org_id, &entry)?;
+        audit!(conn, org_id.as_str(), &entry)?;
         Ok(true)
     })
 }

@@ -1,5 +1,6 @@
 //! Organizations: the tenants. Membership, roles and the permission table; every scoped server
-//! function goes through `OrgContext::require(&auth, …)`.
+//! function goes through [`scope::OrgScope`], whose [`scope::OrgId`] every store
+//! function of an organization's rows takes.
 
 pub mod api;
 pub mod model;
@@ -7,7 +8,9 @@ pub mod permissions;
 pub mod view;
 
 #[cfg(feature = "ssr")]
-pub mod context;
+pub mod id;
+#[cfg(feature = "ssr")]
+pub mod scope;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]

@@ -1,5 +1,5 @@
 //! Roles and what each may do: the one table every permission check reads. The server enforces
-//! it (`OrgContext::require_permission`); the UI only uses it to hide what a role cannot do.
+//! it (`OrgScope::require`); the UI only uses it to hide what a role cannot do.
 
 use std::{fmt, str::FromStr};
 
@@ -43,12 +43,18 @@ impl Role {
         }
     }
 
+    /// A role as read from the database; anything else is corrupt data, not user input.
+    #[cfg(feature = "ssr")]
+    pub fn from_stored(role: &str) -> Result<Self, crate::error::AppError> {
+        role.parse().map_err(|()| crate::error::AppError::internal(format!("unknown role {role}")))
+    }
+
     /// Whether this role grants `permission`.
     pub fn can(self, permission: Permission) -> bool {
         use Permission as P;
         use Role::{Admin, Member, Owner, Viewer};
         match permission {
-            P::OrganizationDelete => self == Owner,
+            P::OrganizationDelete | P::OrganizationTransfer => self == Owner,
             P::OrganizationUpdate
             | P::MemberCreate
             | P::MemberUpdate
@@ -61,7 +67,9 @@ impl Role {
             P::TodosCreate | P::TodosUpdate | P::TodosDelete => {
                 matches!(self, Owner | Admin | Member)
             }
-            P::TodosRead | P::BillingView => matches!(self, Owner | Admin | Member | Viewer),
+            P::OrganizationRead | P::OrganizationLeave | P::TodosRead | P::BillingView => {
+                matches!(self, Owner | Admin | Member | Viewer)
+            }
         }
     }
 }
@@ -83,10 +91,16 @@ impl fmt::Display for Role {
 /// Something a member may be allowed to do in an organization.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Permission {
+    /// See the organization and its members.
+    OrganizationRead,
+    /// Leave it (refused to its last owner).
+    OrganizationLeave,
     /// Rename, change the slug.
     OrganizationUpdate,
     /// Delete the organization.
     OrganizationDelete,
+    /// Hand ownership to another member.
+    OrganizationTransfer,
     /// Add members.
     MemberCreate,
     /// Change members' roles.
@@ -117,9 +131,12 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 18] = [
+        Self::OrganizationRead,
+        Self::OrganizationLeave,
         Self::OrganizationUpdate,
         Self::OrganizationDelete,
+        Self::OrganizationTransfer,
         Self::MemberCreate,
         Self::MemberUpdate,
         Self::MemberDelete,
@@ -143,8 +160,11 @@ impl Permission {
     /// The name errors report in `details.permission`, e.g. `organization:update`.
     pub fn as_str(self) -> &'static str {
         match self {
+            Self::OrganizationRead => "organization:read",
+            Self::OrganizationLeave => "organization:leave",
             Self::OrganizationUpdate => "organization:update",
             Self::OrganizationDelete => "organization:delete",
+            Self::OrganizationTransfer => "organization:transfer",
             Self::MemberCreate => "member:create",
             Self::MemberUpdate => "member:update",
             Self::MemberDelete => "member:delete",
@@ -176,15 +196,26 @@ mod tests {
             granted(Role::Admin),
             P::ALL
                 .into_iter()
-                .filter(|p| *p != P::OrganizationDelete)
+                .filter(|p| !matches!(p, P::OrganizationDelete | P::OrganizationTransfer))
                 .map(P::as_str)
                 .collect::<Vec<_>>()
         );
         assert_eq!(
             granted(Role::Member),
-            ["todos:read", "todos:create", "todos:update", "todos:delete", "billing:view"]
+            [
+                "organization:read",
+                "organization:leave",
+                "todos:read",
+                "todos:create",
+                "todos:update",
+                "todos:delete",
+                "billing:view"
+            ]
         );
-        assert_eq!(granted(Role::Viewer), ["todos:read", "billing:view"]);
+        assert_eq!(
+            granted(Role::Viewer),
+            ["organization:read", "organization:leave", "todos:read", "billing:view"]
+        );
     }
 
     #[test]

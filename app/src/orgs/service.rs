@@ -1,15 +1,15 @@
 //! Organization flows: every one starts from the signed-in caller, and every one acting on an
-//! existing organization goes through [`OrgContext::require`] and a permission check.
+//! existing organization enters it through [`OrgScope`] with the permission it needs.
 
 use platform::Platform;
 
 use super::{
-    context::OrgContext,
     model::{
         AuditEvent, AuditInput, AuditPage, ChangeRoleInput, CreateOrgInput, MemberInfo,
         MemberInput, OrgInput, OrgSummary, SlugInput, UpdateOrgInput, check_slug, slugify,
     },
     permissions::{Permission, Role},
+    scope::OrgScope,
     store::{self, AuditEntry, ChangeRefused, MembershipChange},
 };
 use crate::{
@@ -18,6 +18,8 @@ use crate::{
     state::AppState,
     validation::validate,
 };
+
+crate::org_inputs!(OrgInput, UpdateOrgInput, ChangeRoleInput, MemberInput, AuditInput);
 
 fn slug_taken() -> AppError {
     AppError::new(ErrorCode::BizDuplicateEntry).with_field("slug", ErrorCode::BizDuplicateEntry)
@@ -37,7 +39,7 @@ pub async fn list() -> Result<Vec<OrgSummary>, AppError> {
     let rows = store::organizations_of(&platform.db, &auth.user.id).await?;
     rows.into_iter()
         .map(|(org, role)| {
-            let role = store::stored_role(&role)?;
+            let role = Role::from_stored(&role)?;
             Ok(OrgSummary { id: org.id, name: org.name, slug: org.slug, role })
         })
         .collect()
@@ -51,8 +53,8 @@ pub async fn by_slug(input: SlugInput) -> Result<OrgSummary, AppError> {
     let org_id = store::org_id_by_slug(&platform.db, input.slug.trim())
         .await?
         .ok_or_else(|| AppError::not_found("organization"))?;
-    let org = OrgContext::require(&platform, &auth, &org_id).await?;
-    Ok(OrgSummary { id: org.organization_id, name: org.name, slug: org.slug, role: org.role })
+    let org = OrgScope::require(&platform, &auth, &org_id, Permission::OrganizationRead).await?;
+    Ok(org.summary())
 }
 
 /// A free slug made from `name`: its slugified form, else `org`, with `-2`, `-3`… when taken.
@@ -98,40 +100,37 @@ pub async fn create(mut input: CreateOrgInput) -> Result<OrgSummary, AppError> {
 
 /// Renames an organization and sets its slug (`organization:update`).
 pub async fn update(mut input: UpdateOrgInput) -> Result<OrgSummary, AppError> {
-    let auth = AuthContext::require()?;
     input.name = input.name.trim().to_owned();
     input.slug = input.slug.trim().to_owned();
-    validate(&input)?;
-    let platform = AppState::platform()?;
-    let org = OrgContext::require(&platform, &auth, &input.org).await?;
-    org.require_permission(Permission::OrganizationUpdate)?;
-    if input.slug != org.slug && store::slug_taken(&platform.db, &input.slug).await? {
+    let (platform, org) = OrgScope::enter(&input, Permission::OrganizationUpdate).await?;
+    if input.slug != org.slug() && store::slug_taken(&platform.db, &input.slug).await? {
         return Err(slug_taken());
     }
-    let entry = AuditEntry::new("organization.updated", &auth.user.id).details(serde_json::json!({
-        "name": { "from": org.name, "to": input.name },
-        "slug": { "from": org.slug, "to": input.slug },
+    let entry = AuditEntry::new("organization.updated", org.user_id()).details(serde_json::json!({
+        "name": { "from": org.name(), "to": input.name },
+        "slug": { "from": org.slug(), "to": input.slug },
     }));
-    store::update(&platform.db, &org.organization_id, &input.name, &input.slug, &entry)
+    store::update(&platform.db, org.id(), &input.name, &input.slug, &entry)
         .await
         .map_err(map_unique)?;
-    tracing::info!(org_id = %org.organization_id, user_id = %auth.user.id, "organization updated");
+    tracing::info!(org_id = %org.id(), user_id = %org.user_id(), "organization updated");
     redirect_after(None, &format!("/o/{}/settings", input.slug));
-    Ok(OrgSummary { id: org.organization_id, name: input.name, slug: input.slug, role: org.role })
+    Ok(OrgSummary {
+        id: org.id().to_string(),
+        name: input.name,
+        slug: input.slug,
+        role: org.role(),
+    })
 }
 
 /// Deletes an organization (`organization:delete`, owners only) with everything in it.
 pub async fn delete(input: OrgInput) -> Result<(), AppError> {
-    let auth = AuthContext::require()?;
-    validate(&input)?;
-    let platform = AppState::platform()?;
-    let org = OrgContext::require(&platform, &auth, &input.org).await?;
-    org.require_permission(Permission::OrganizationDelete)?;
+    let (platform, org) = OrgScope::enter(&input, Permission::OrganizationDelete).await?;
     ensure_no_paid_subscription(&platform, &org).await?;
-    let entry = AuditEntry::new("organization.deleted", &auth.user.id)
-        .details(serde_json::json!({ "name": org.name, "slug": org.slug }));
-    store::delete(&platform.db, &org.organization_id, &entry).await?;
-    tracing::info!(org_id = %org.organization_id, user_id = %auth.user.id, "organization deleted");
+    let entry = AuditEntry::new("organization.deleted", org.user_id())
+        .details(serde_json::json!({ "name": org.name(), "slug": org.slug() }));
+    store::delete(&platform.db, org.id(), &entry).await?;
+    tracing::info!(org_id = %org.id(), user_id = %org.user_id(), "organization deleted");
     redirect_after(None, "/orgs");
     Ok(())
 }
@@ -141,7 +140,7 @@ pub async fn delete(input: OrgInput) -> Result<(), AppError> {
 /// organization has one; the billing module fills this in.
 async fn ensure_no_paid_subscription(
     _platform: &Platform,
-    _org: &OrgContext,
+    _org: &OrgScope,
 ) -> Result<(), AppError> {
     Ok(())
 }
@@ -151,7 +150,7 @@ async fn ensure_no_paid_subscription(
 /// in from the organization's plan, and invitations already check it.
 pub(crate) async fn member_limit(
     _platform: &Platform,
-    _org: &OrgContext,
+    _org: &OrgScope,
 ) -> Result<Option<i64>, AppError> {
     Ok(None)
 }
@@ -167,23 +166,20 @@ fn refused(error: ChangeRefused) -> AppError {
 }
 
 /// The role `user_id` has in the caller's organization, or `BIZ_NOT_FOUND`.
-async fn role_of(platform: &Platform, org: &OrgContext, user_id: &str) -> Result<Role, AppError> {
-    let (_, role) = store::membership(&platform.db, &org.organization_id, user_id)
+async fn role_of(platform: &Platform, org: &OrgScope, user_id: &str) -> Result<Role, AppError> {
+    let (_, role) = store::membership(&platform.db, org.id().as_str(), user_id)
         .await?
         .ok_or_else(|| AppError::not_found("member"))?;
-    store::stored_role(&role)
+    Role::from_stored(&role)
 }
 
 /// The members of an organization (any member may see them).
 pub async fn members(input: OrgInput) -> Result<Vec<MemberInfo>, AppError> {
-    let auth = AuthContext::require()?;
-    validate(&input)?;
-    let platform = AppState::platform()?;
-    let org = OrgContext::require(&platform, &auth, &input.org).await?;
-    let rows = store::members(&platform.db, &org.organization_id).await?;
+    let (platform, org) = OrgScope::enter(&input, Permission::OrganizationRead).await?;
+    let rows = store::members(&platform.db, org.id()).await?;
     rows.into_iter()
         .map(|(user_id, name, email, role, joined)| {
-            let role = store::stored_role(&role)?;
+            let role = Role::from_stored(&role)?;
             Ok(MemberInfo {
                 user_id,
                 name,
@@ -198,106 +194,84 @@ pub async fn members(input: OrgInput) -> Result<Vec<MemberInfo>, AppError> {
 /// Changes a member's role (`member:update`). Admins manage admins, members and viewers; only
 /// owners make or unmake owners. The last owner keeps the role.
 pub async fn change_role(input: ChangeRoleInput) -> Result<(), AppError> {
-    let auth = AuthContext::require()?;
-    validate(&input)?;
-    let platform = AppState::platform()?;
-    let org = OrgContext::require(&platform, &auth, &input.org).await?;
-    org.require_permission(Permission::MemberUpdate)?;
+    let (platform, org) = OrgScope::enter(&input, Permission::MemberUpdate).await?;
     let role: Role = input
         .role
         .parse()
         .map_err(|()| AppError::invalid_field("role", ErrorCode::ValInvalidFormat))?;
     let target = role_of(&platform, &org, &input.user_id).await?;
-    if org.role != Role::Owner && (role == Role::Owner || target == Role::Owner) {
+    if org.role() != Role::Owner && (role == Role::Owner || target == Role::Owner) {
         return Err(AppError::forbidden("member:update").with_detail("reason", "owners_only"));
     }
-    let entry = AuditEntry::new("member.role_changed", &auth.user.id)
+    let entry = AuditEntry::new("member.role_changed", org.user_id())
         .target(&input.user_id)
         .details(serde_json::json!({ "to": role.as_str() }));
     store::change_membership(
         &platform.db,
-        &org.organization_id,
+        org.id(),
         &input.user_id,
         MembershipChange::SetRole(role.as_str()),
         &entry,
     )
     .await
     .map_err(refused)?;
-    tracing::info!(org_id = %org.organization_id, member = %input.user_id, role = %role, "role changed");
+    tracing::info!(org_id = %org.id(), member = %input.user_id, role = %role, "role changed");
     Ok(())
 }
 
 /// Removes a member (`member:delete`). Only owners remove owners; the last owner stays.
 pub async fn remove_member(input: MemberInput) -> Result<(), AppError> {
-    let auth = AuthContext::require()?;
-    validate(&input)?;
-    let platform = AppState::platform()?;
-    let org = OrgContext::require(&platform, &auth, &input.org).await?;
-    org.require_permission(Permission::MemberDelete)?;
+    let (platform, org) = OrgScope::enter(&input, Permission::MemberDelete).await?;
     let target = role_of(&platform, &org, &input.user_id).await?;
-    if org.role != Role::Owner && target == Role::Owner {
+    if org.role() != Role::Owner && target == Role::Owner {
         return Err(AppError::forbidden("member:delete").with_detail("reason", "owners_only"));
     }
-    let entry = AuditEntry::new("member.removed", &auth.user.id).target(&input.user_id);
+    let entry = AuditEntry::new("member.removed", org.user_id()).target(&input.user_id);
     store::change_membership(
         &platform.db,
-        &org.organization_id,
+        org.id(),
         &input.user_id,
         MembershipChange::Remove,
         &entry,
     )
     .await
     .map_err(refused)?;
-    tracing::info!(org_id = %org.organization_id, member = %input.user_id, "member removed");
+    tracing::info!(org_id = %org.id(), member = %input.user_id, "member removed");
     Ok(())
 }
 
 /// Leaves an organization (any member; not its last owner).
 pub async fn leave(input: OrgInput) -> Result<(), AppError> {
-    let auth = AuthContext::require()?;
-    validate(&input)?;
-    let platform = AppState::platform()?;
-    let org = OrgContext::require(&platform, &auth, &input.org).await?;
-    let entry = AuditEntry::new("member.left", &auth.user.id).target(&auth.user.id);
+    let (platform, org) = OrgScope::enter(&input, Permission::OrganizationLeave).await?;
+    let entry = AuditEntry::new("member.left", org.user_id()).target(org.user_id());
     store::change_membership(
         &platform.db,
-        &org.organization_id,
-        &auth.user.id,
+        org.id(),
+        org.user_id(),
         MembershipChange::Remove,
         &entry,
     )
     .await
     .map_err(refused)?;
-    tracing::info!(org_id = %org.organization_id, user_id = %auth.user.id, "left organization");
+    tracing::info!(org_id = %org.id(), user_id = %org.user_id(), "left organization");
     redirect_after(None, "/orgs");
     Ok(())
 }
 
 /// Hands ownership to another member (owners only): they become an owner, the caller an admin.
 pub async fn transfer(input: MemberInput) -> Result<(), AppError> {
-    let auth = AuthContext::require()?;
-    validate(&input)?;
-    let platform = AppState::platform()?;
-    let org = OrgContext::require(&platform, &auth, &input.org).await?;
-    if org.role != Role::Owner {
-        return Err(AppError::forbidden("organization:transfer"));
-    }
-    if input.user_id == auth.user.id {
+    let (platform, org) = OrgScope::enter(&input, Permission::OrganizationTransfer).await?;
+    if input.user_id == org.user_id() {
         return Err(AppError::invalid_field("user_id", ErrorCode::BizInvalidState));
     }
-    let entry = AuditEntry::new("ownership.transferred", &auth.user.id).target(&input.user_id);
-    let moved = store::transfer_ownership(
-        &platform.db,
-        &org.organization_id,
-        &auth.user.id,
-        &input.user_id,
-        &entry,
-    )
-    .await?;
+    let entry = AuditEntry::new("ownership.transferred", org.user_id()).target(&input.user_id);
+    let moved =
+        store::transfer_ownership(&platform.db, org.id(), org.user_id(), &input.user_id, &entry)
+            .await?;
     if !moved {
         return Err(AppError::not_found("member"));
     }
-    tracing::info!(org_id = %org.organization_id, to = %input.user_id, "ownership transferred");
+    tracing::info!(org_id = %org.id(), to = %input.user_id, "ownership transferred");
     Ok(())
 }
 
@@ -306,14 +280,9 @@ pub const AUDIT_PAGE_SIZE: i64 = 50;
 
 /// One page of an organization's audit log, newest first (`audit:read`: owners and admins).
 pub async fn audit(input: AuditInput) -> Result<AuditPage, AppError> {
-    let auth = AuthContext::require()?;
-    validate(&input)?;
-    let platform = AppState::platform()?;
-    let org = OrgContext::require(&platform, &auth, &input.org).await?;
-    org.require_permission(Permission::AuditRead)?;
+    let (platform, org) = OrgScope::enter(&input, Permission::AuditRead).await?;
     let before = input.before.as_deref().map(str::trim).filter(|b| !b.is_empty());
-    let mut rows =
-        store::audit_page(&platform.db, &org.organization_id, before, AUDIT_PAGE_SIZE + 1).await?;
+    let mut rows = store::audit_page(&platform.db, org.id(), before, AUDIT_PAGE_SIZE + 1).await?;
     let more = rows.len() > usize::try_from(AUDIT_PAGE_SIZE).unwrap_or(usize::MAX);
     rows.truncate(usize::try_from(AUDIT_PAGE_SIZE).unwrap_or(usize::MAX));
     let ids: Vec<String> = rows
@@ -335,4 +304,18 @@ pub async fn audit(input: AuditInput) -> Result<AuditPage, AppError> {
         })
         .collect();
     Ok(AuditPage { events, next })
+}
+
+/// The organizations `user_id` solely owns while others are members (their account cannot go
+/// before ownership is handed over).
+pub async fn solely_owned_with_others(
+    platform: &Platform,
+    user_id: &str,
+) -> Result<Vec<String>, AppError> {
+    Ok(store::solely_owned_with_others(&platform.db, user_id).await?)
+}
+
+/// Deletes the organizations whose only member is `user_id` (their account is being deleted).
+pub async fn delete_where_only_member(platform: &Platform, user_id: &str) -> Result<(), AppError> {
+    Ok(store::delete_where_only_member(&platform.db, user_id).await?)
 }

@@ -8,6 +8,8 @@ use platform::{
     db::schema::{audit_log, memberships, organizations},
 };
 
+use super::id::OrgId;
+
 /// An organization as stored.
 #[derive(Clone, Debug, diesel::Queryable, diesel::Selectable)]
 #[diesel(table_name = organizations)]
@@ -41,11 +43,6 @@ struct NewMembership<'a> {
     user_id: &'a str,
     role: &'a str,
     created_at: NaiveDateTime,
-}
-
-/// A role as read from the database; anything else is corrupt data, not user input.
-pub fn stored_role(role: &str) -> Result<super::permissions::Role, crate::error::AppError> {
-    role.parse().map_err(|()| crate::error::AppError::internal(format!("unknown role {role}")))
 }
 
 /// An audit-log entry to write with the change it describes (same transaction).
@@ -181,14 +178,14 @@ pub async fn create(
 /// Renames an organization and sets its slug.
 pub async fn update(
     db: &Db,
-    org_id: &str,
+    org_id: OrgId<'_>,
     name: &str,
     slug: &str,
     entry: &AuditEntry,
 ) -> Result<(), DbError> {
     let now = now_utc();
     platform::transaction!(db, conn => {
-        diesel::update(organizations::table.find(org_id))
+        diesel::update(organizations::table.find(org_id.as_str()))
             .set((
                 organizations::name.eq(name),
                 organizations::slug.eq(slug),
@@ -196,16 +193,16 @@ pub async fn update(
             ))
             .execute(conn)
             .await?;
-        audit!(conn, org_id, entry)?;
+        audit!(conn, org_id.as_str(), entry)?;
         Ok(())
     })
 }
 
 /// Deletes an organization; memberships go with it, the audit log (with this entry) stays.
-pub async fn delete(db: &Db, org_id: &str, entry: &AuditEntry) -> Result<(), DbError> {
+pub async fn delete(db: &Db, org_id: OrgId<'_>, entry: &AuditEntry) -> Result<(), DbError> {
     platform::transaction!(db, conn => {
-        diesel::delete(organizations::table.find(org_id)).execute(conn).await?;
-        audit!(conn, org_id, entry)?;
+        diesel::delete(organizations::table.find(org_id.as_str())).execute(conn).await?;
+        audit!(conn, org_id.as_str(), entry)?;
         Ok(())
     })
 }
@@ -257,7 +254,7 @@ pub async fn delete_where_only_member(db: &Db, user_id: &str) -> Result<(), DbEr
         if members == 1 {
             let entry = AuditEntry::new("organization.deleted", user_id)
                 .details(serde_json::json!({ "reason": "account_deleted" }));
-            delete(db, &org_id, &entry).await?;
+            delete(db, OrgId::trusted(&org_id), &entry).await?;
         }
     }
     Ok(())
@@ -266,13 +263,13 @@ pub async fn delete_where_only_member(db: &Db, user_id: &str) -> Result<(), DbEr
 /// The members of `org_id` with their account, by name.
 pub async fn members(
     db: &Db,
-    org_id: &str,
+    org_id: OrgId<'_>,
 ) -> Result<Vec<(String, String, String, String, NaiveDateTime)>, DbError> {
     use platform::db::schema::users;
     Ok(platform::with_conn!(db, conn => {
         memberships::table
             .inner_join(users::table)
-            .filter(memberships::organization_id.eq(org_id))
+            .filter(memberships::organization_id.eq(org_id.as_str()))
             .order((users::name.asc(), users::id.asc()))
             .select((users::id, users::name, users::email, memberships::role, memberships::created_at))
             .load(conn)
@@ -332,15 +329,15 @@ pub(crate) use lock_org;
 /// cannot both succeed. Returns the member's previous role.
 pub async fn change_membership(
     db: &Db,
-    org_id: &str,
+    org_id: OrgId<'_>,
     user_id: &str,
     change: MembershipChange,
     entry: &AuditEntry,
 ) -> Result<String, ChangeRefused> {
     let outcome: Result<Result<String, ChangeRefused>, DbError> = platform::transaction!(db, conn => {
-        lock_org!(conn, org_id)?;
+        lock_org!(conn, org_id.as_str())?;
         let current: Option<String> = memberships::table
-            .find((org_id, user_id))
+            .find((org_id.as_str(), user_id))
             .select(memberships::role)
             .first(conn)
             .await
@@ -349,7 +346,7 @@ pub async fn change_membership(
         let stays_owner = matches!(change, MembershipChange::SetRole("owner"));
         if current == "owner" && !stays_owner {
             let owners: i64 = memberships::table
-                .filter(memberships::organization_id.eq(org_id))
+                .filter(memberships::organization_id.eq(org_id.as_str()))
                 .filter(memberships::role.eq("owner"))
                 .count()
                 .get_result(conn)
@@ -360,20 +357,20 @@ pub async fn change_membership(
         }
         match change {
             MembershipChange::SetRole(role) => {
-                diesel::update(memberships::table.find((org_id, user_id)))
+                diesel::update(memberships::table.find((org_id.as_str(), user_id)))
                     .set(memberships::role.eq(role))
                     .execute(conn)
                     .await?;
             }
             MembershipChange::Remove => {
-                diesel::delete(memberships::table.find((org_id, user_id))).execute(conn).await?;
+                diesel::delete(memberships::table.find((org_id.as_str(), user_id))).execute(conn).await?;
             }
         }
         let mut entry = entry.clone();
         if let Some(details) = entry.details.as_object_mut() {
             details.insert("from".into(), current.clone().into());
         }
-        audit!(conn, org_id, &entry)?;
+        audit!(conn, org_id.as_str(), &entry)?;
         Ok(Ok(current))
     });
     outcome?
@@ -383,25 +380,25 @@ pub async fn change_membership(
 /// member). Returns `false` when `to` is not a member.
 pub async fn transfer_ownership(
     db: &Db,
-    org_id: &str,
+    org_id: OrgId<'_>,
     from: &str,
     to: &str,
     entry: &AuditEntry,
 ) -> Result<bool, DbError> {
     platform::transaction!(db, conn => {
-        lock_org!(conn, org_id)?;
-        let promoted = diesel::update(memberships::table.find((org_id, to)))
+        lock_org!(conn, org_id.as_str())?;
+        let promoted = diesel::update(memberships::table.find((org_id.as_str(), to)))
             .set(memberships::role.eq("owner"))
             .execute(conn)
             .await?;
         if promoted == 0 {
             return Ok(false);
         }
-        diesel::update(memberships::table.find((org_id, from)))
+        diesel::update(memberships::table.find((org_id.as_str(), from)))
             .set(memberships::role.eq("admin"))
             .execute(conn)
             .await?;
-        audit!(conn, org_id, entry)?;
+        audit!(conn, org_id.as_str(), entry)?;
         Ok(true)
     })
 }
@@ -412,13 +409,13 @@ pub type AuditRow = (String, Option<String>, String, Option<String>, String, Nai
 /// Up to `limit` entries of `org_id`'s log older than entry `before`, newest first.
 pub async fn audit_page(
     db: &Db,
-    org_id: &str,
+    org_id: OrgId<'_>,
     before: Option<&str>,
     limit: i64,
 ) -> Result<Vec<AuditRow>, DbError> {
     Ok(platform::with_conn!(db, conn => {
         let mut query = audit_log::table
-            .filter(audit_log::organization_id.eq(org_id))
+            .filter(audit_log::organization_id.eq(org_id.as_str()))
             .into_boxed();
         if let Some(before) = before {
             query = query.filter(audit_log::id.lt(before));

@@ -15,13 +15,11 @@ pub async fn set_locale(#[server(flatten)] input: SetLocaleInput) -> Result<Loca
     let locale: Locale = input.locale.parse().map_err(|_| {
         AppError::invalid_field("locale", crate::error::ErrorCode::ValInvalidFormat)
     })?;
-    crate::request::set_preference_cookie(super::model::LOCALE_COOKIE, locale.as_str());
+    crate::request::set_preference_cookie(crate::i18n::LOCALE_COOKIE, locale.as_str());
     // A signed-in user's choice is also their profile's language (mail, other devices).
     if let Some(auth) = crate::auth::server::AuthContext::current() {
         let platform = crate::state::AppState::get()?.platform;
-        crate::auth::server::store::update_locale(&platform.db, &auth.user.id, locale.as_str())
-            .await?;
-        crate::auth::server::service::refresh_sessions(&platform, &auth.user.id).await?;
+        crate::auth::server::service::set_locale(&platform, &auth.user.id, locale.as_str()).await?;
     }
     Ok(locale)
 }

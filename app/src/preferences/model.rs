@@ -7,8 +7,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::{error::ErrorCode, i18n::Locale, validation::rule_error};
 
-/// Cookie holding the chosen interface language.
-pub const LOCALE_COOKIE: &str = "lang";
 /// Cookie holding the chosen colour theme.
 pub const THEME_COOKIE: &str = "theme";
 
@@ -86,4 +84,12 @@ pub struct SetThemeInput {
     /// `system`, `light` or `dark`.
     #[garde(length(max = 16), custom(|v: &String, (): &()| one_of::<Theme>(v)))]
     pub theme: String,
+}
+
+/// The stored colour theme of a request.
+#[cfg(feature = "ssr")]
+pub fn stored_theme(headers: &http::HeaderMap) -> Theme {
+    crate::request::cookie(headers, THEME_COOKIE)
+        .and_then(|value| value.parse().ok())
+        .unwrap_or_default()
 }

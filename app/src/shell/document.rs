@@ -153,7 +153,8 @@ fn initial_preferences() -> (Locale, Theme) {
         let locale = headers.as_ref().map_or_else(crate::request::default_locale, |h| {
             crate::request::locale(h, crate::request::default_locale())
         });
-        let theme = headers.as_ref().map(crate::request::theme).unwrap_or_default();
+        let theme =
+            headers.as_ref().map(crate::preferences::model::stored_theme).unwrap_or_default();
         csp::set_header();
         (locale, theme)
     }

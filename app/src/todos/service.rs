@@ -1,7 +1,7 @@
-//! Todo flows: each starts from the signed-in caller, goes through [`OrgContext::require`] and
-//! a permission of the table, and touches only that organization's rows.
+//! Todo flows: each enters the organization through [`OrgScope`] with a permission of the
+//! table, and touches only that organization's rows.
 
-use chrono::NaiveDate;
+use chrono::{Datelike as _, NaiveDate, NaiveDateTime};
 use platform::Platform;
 use serde::{Deserialize, Serialize};
 
@@ -11,35 +11,48 @@ use super::{
         PAGE_DEFAULT, Priority, Todo, TodoEvent, TodoEventKind, TodoEventsInput, TodoFields,
         TodoInput, TodoPage, UNDO_SECONDS, UndoInput, UpdateTodoInput,
     },
-    store::{self, Cursor, Filters, ListError, NewTodo, Sort, TodoChanges, TodoRow},
+    store::{self, Cursor, Filters, NewTodo, Sort, TodoChanges, TodoRow},
 };
 use crate::{
     auth::server::AuthContext,
     error::{AppError, ErrorCode},
-    orgs::{context::OrgContext, permissions::Permission, store as orgs},
-    state::AppState,
-    validation::validate,
+    orgs::{
+        permissions::Permission,
+        scope::{OrgId, OrgScope},
+        store as orgs,
+    },
+    validation::text::is_refused,
 };
 
+crate::org_inputs!(
+    ListTodosInput,
+    TodoInput,
+    CreateTodoInput,
+    UpdateTodoInput,
+    BulkCreateInput,
+    BulkIdsInput,
+    BulkCompleteInput,
+    UndoInput,
+    TodoEventsInput,
+);
+
 /// The pub/sub channel of an organization's todo events.
-pub fn events_channel(org_id: &str) -> String {
+pub fn events_channel(org_id: OrgId<'_>) -> String {
     format!("todos:{org_id}")
 }
 
 /// Tells every open `/api/ws/todos` of the organization, on every instance, what changed.
 /// Called after the change is committed; a lost event costs a client a stale view until its
 /// next resync, never a failed request, so a pub/sub failure is only logged.
-async fn publish(platform: &Platform, org: &OrgContext, kind: TodoEventKind, ids: Vec<String>) {
-    let event = TodoEvent { kind, ids, actor: org.auth.user.id.clone() };
+async fn publish(platform: &Platform, org: &OrgScope, kind: TodoEventKind, ids: Vec<String>) {
+    let event = TodoEvent { kind, ids, actor: org.user_id().to_owned() };
     let Ok(message) = serde_json::to_string(&event) else { return };
-    if let Err(error) =
-        platform.pubsub.publish(&events_channel(&org.organization_id), &message).await
-    {
-        tracing::warn!(%error, org_id = %org.organization_id, "todo event not published");
+    if let Err(error) = platform.pubsub.publish(&events_channel(org.id()), &message).await {
+        tracing::warn!(%error, org_id = %org.id(), "todo event not published");
     }
 }
 
-fn timestamp(at: chrono::NaiveDateTime) -> String {
+fn timestamp(at: NaiveDateTime) -> String {
     at.format("%Y-%m-%dT%H:%M:%S").to_string()
 }
 
@@ -63,8 +76,19 @@ fn todo_not_found() -> AppError {
     AppError::not_found("todo")
 }
 
+/// A calendar date of the years 1 to 9999, the range both databases store and sort alike
+/// (PostgreSQL refuses dates before 4713 BC; SQLite compares dates as text).
+fn in_range(date: NaiveDate) -> Option<NaiveDate> {
+    (1..=9999).contains(&date.year()).then_some(date)
+}
+
 fn date(value: &str, field: &str) -> Result<NaiveDate, AppError> {
-    value.trim().parse().map_err(|_| AppError::invalid_field(field, ErrorCode::ValInvalidFormat))
+    value
+        .trim()
+        .parse()
+        .ok()
+        .and_then(in_range)
+        .ok_or_else(|| AppError::invalid_field(field, ErrorCode::ValInvalidFormat))
 }
 
 /// Text that is empty after trimming counts as absent.
@@ -77,15 +101,15 @@ fn present(value: Option<&str>) -> Option<&str> {
 /// `assigned_to` otherwise).
 async fn check_assignee(
     platform: &Platform,
-    org: &OrgContext,
+    org: &OrgScope,
     assignee: Option<&str>,
     field: &str,
 ) -> Result<(), AppError> {
     let Some(assignee) = assignee else { return Ok(()) };
-    if assignee != org.auth.user.id {
-        org.require_permission(Permission::TodosAssign)?;
+    if assignee != org.user_id() {
+        org.also(Permission::TodosAssign)?;
     }
-    if orgs::membership(&platform.db, &org.organization_id, assignee).await?.is_none() {
+    if orgs::membership(&platform.db, org.id().as_str(), assignee).await?.is_none() {
         return Err(AppError::invalid_field(field, ErrorCode::ValInvalidFormat));
     }
     Ok(())
@@ -102,23 +126,22 @@ struct Prepared {
 }
 
 impl Prepared {
-    fn new_todo<'a>(&'a self, org: &'a OrgContext, now: chrono::NaiveDateTime) -> NewTodo<'a> {
+    fn new_todo<'a>(&'a self, org: &'a OrgScope, now: NaiveDateTime) -> NewTodo<'a> {
         NewTodo {
             id: &self.id,
-            organization_id: &org.organization_id,
             title: &self.title,
             description: self.description.as_deref(),
             priority: self.priority.stored(),
             due_date: self.due_date,
             assigned_to: self.assigned_to.as_deref(),
             completed: false,
-            created_by: Some(&org.auth.user.id),
+            created_by: Some(org.user_id()),
             created_at: now,
             updated_at: now,
         }
     }
 
-    fn into_todo(self, org: &OrgContext, now: chrono::NaiveDateTime) -> Todo {
+    fn into_todo(self, org: &OrgScope, now: NaiveDateTime) -> Todo {
         Todo {
             id: self.id,
             title: self.title,
@@ -127,7 +150,7 @@ impl Prepared {
             due_date: self.due_date.map(|d| d.to_string()),
             assigned_to: self.assigned_to,
             completed: false,
-            created_by: Some(org.auth.user.id.clone()),
+            created_by: Some(org.user_id().to_owned()),
             created_at: timestamp(now),
             updated_at: timestamp(now),
         }
@@ -138,7 +161,7 @@ impl Prepared {
 /// `prefix` (`items[3].` in bulk).
 async fn prepare(
     platform: &Platform,
-    org: &OrgContext,
+    org: &OrgScope,
     fields: TodoFields,
     prefix: &str,
 ) -> Result<Prepared, AppError> {
@@ -174,6 +197,49 @@ fn bad_cursor() -> AppError {
     AppError::invalid_field("cursor", ErrorCode::ValInvalidFormat)
 }
 
+/// A cursor as clients hold it (opaque: URL-safe base64 of this JSON): the sort value as text
+/// and the id of the last row of the page before.
+#[derive(Serialize, Deserialize)]
+struct WireCursor {
+    value: String,
+    id: String,
+}
+
+const CREATED_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.f";
+
+/// The opaque form of `cursor`, as `next_cursor` gives it.
+fn cursor_text(cursor: &Cursor) -> String {
+    let (value, id) = match cursor {
+        Cursor::Created(at, id) => (at.format(CREATED_FORMAT).to_string(), id),
+        Cursor::Due(date, id) => (date.to_string(), id),
+        Cursor::Priority(priority, id) => (priority.to_string(), id),
+        Cursor::Title(title, id) => (title.clone(), id),
+    };
+    let wire = WireCursor { value, id: id.clone() };
+    platform::token::to_opaque(&serde_json::to_vec(&wire).unwrap_or_default())
+}
+
+/// A client's cursor for a list in `sort` order, or `VAL_INVALID_FORMAT` on `cursor` when it
+/// is not one: not ours, of another sort, or holding a value no row can have (a date outside
+/// the years 1–9999, text no field may hold).
+fn parse_cursor(text: &str, sort: Sort) -> Result<Cursor, AppError> {
+    let wire: WireCursor = platform::token::from_opaque(text)
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .filter(|wire: &WireCursor| !is_refused(&wire.id, false) && !is_refused(&wire.value, false))
+        .ok_or_else(bad_cursor)?;
+    let WireCursor { value, id } = wire;
+    let cursor = match sort {
+        Sort::Created => NaiveDateTime::parse_from_str(&value, CREATED_FORMAT)
+            .ok()
+            .filter(|at| in_range(at.date()).is_some())
+            .map(|at| Cursor::Created(at, id)),
+        Sort::Due => value.parse().ok().and_then(in_range).map(|date| Cursor::Due(date, id)),
+        Sort::Priority => value.parse().ok().map(|priority| Cursor::Priority(priority, id)),
+        Sort::Title => Some(Cursor::Title(value, id)),
+    };
+    cursor.ok_or_else(bad_cursor)
+}
+
 /// Parses a (validated) list request.
 pub fn parse_list(input: &ListTodosInput) -> Result<ListQuery, AppError> {
     let sort = match present(input.sort.as_deref()) {
@@ -202,13 +268,8 @@ pub fn parse_list(input: &ListTodosInput) -> Result<ListQuery, AppError> {
         due_after: present(input.due_after.as_deref()).map(|d| date(d, "due_after")).transpose()?,
         text: present(input.q.as_deref()).map(str::to_owned),
     };
-    let cursor = present(input.cursor.as_deref())
-        .map(|text| {
-            platform::token::from_opaque(text)
-                .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-                .ok_or_else(bad_cursor)
-        })
-        .transpose()?;
+    let cursor =
+        present(input.cursor.as_deref()).map(|text| parse_cursor(text, sort)).transpose()?;
     Ok(ListQuery {
         filters,
         sort,
@@ -218,25 +279,15 @@ pub fn parse_list(input: &ListTodosInput) -> Result<ListQuery, AppError> {
     })
 }
 
-/// The store's list error as the API's.
-pub fn list_error(error: ListError) -> AppError {
-    match error {
-        ListError::BadCursor => bad_cursor(),
-        ListError::Db(error) => error.into(),
-    }
-}
-
-/// What an export of `auth`'s organization streams (`todos:read`): the organization and the
-/// parsed filters and order. The caller pages through [`store::list`] with them.
+/// What an export streams to `auth` (`todos:read`, checked as every read is): the
+/// organization and the parsed filters and order. The caller pages through [`store::list`].
 pub async fn export_query(
     platform: &Platform,
     auth: &AuthContext,
     input: &ListTodosInput,
-) -> Result<(String, ListQuery), AppError> {
-    validate(input)?;
-    let org = OrgContext::require(platform, auth, &input.org).await?;
-    org.require_permission(Permission::TodosRead)?;
-    Ok((org.organization_id, parse_list(input)?))
+) -> Result<(OrgScope, ListQuery), AppError> {
+    let org = OrgScope::check(platform, auth, input, Permission::TodosRead).await?;
+    Ok((org, parse_list(input)?))
 }
 
 /// The organization whose events `GET /api/ws/todos` may stream to `auth`: the same rule as
@@ -246,24 +297,17 @@ pub async fn events_org(
     platform: &Platform,
     auth: &AuthContext,
     input: &TodoEventsInput,
-) -> Result<String, AppError> {
-    validate(input)?;
-    let org = OrgContext::require(platform, auth, &input.org).await?;
-    org.require_permission(Permission::TodosRead)?;
-    Ok(org.organization_id)
+) -> Result<OrgScope, AppError> {
+    OrgScope::check(platform, auth, input, Permission::TodosRead).await
 }
 
 /// A page of the organization's todos (`todos:read`).
 pub async fn list(input: ListTodosInput) -> Result<TodoPage, AppError> {
-    let auth = AuthContext::require()?;
-    validate(&input)?;
-    let platform = AppState::platform()?;
-    let org = OrgContext::require(&platform, &auth, &input.org).await?;
-    org.require_permission(Permission::TodosRead)?;
+    let (platform, org) = OrgScope::enter(&input, Permission::TodosRead).await?;
     let ListQuery { filters, sort, desc, cursor, limit } = parse_list(&input)?;
     let (mut rows, total) = store::list(
         &platform.db,
-        &org.organization_id,
+        org.id(),
         &filters,
         sort,
         desc,
@@ -271,16 +315,12 @@ pub async fn list(input: ListTodosInput) -> Result<TodoPage, AppError> {
         i64::from(limit) + 1,
         true,
     )
-    .await
-    .map_err(list_error)?;
+    .await?;
     let (total, total_capped) = total.unwrap_or_default();
     let page = usize::try_from(limit).unwrap_or(usize::MAX);
     let next_cursor = if rows.len() > page {
         rows.truncate(page);
-        rows.last().map(|row| {
-            let cursor = store::cursor_of(row, sort);
-            platform::token::to_opaque(&serde_json::to_vec(&cursor).unwrap_or_default())
-        })
+        rows.last().map(|row| cursor_text(&store::cursor_of(row, sort)))
     } else {
         None
     };
@@ -294,27 +334,17 @@ pub async fn list(input: ListTodosInput) -> Result<TodoPage, AppError> {
 
 /// One todo (`todos:read`).
 pub async fn get(input: TodoInput) -> Result<Todo, AppError> {
-    let auth = AuthContext::require()?;
-    validate(&input)?;
-    let platform = AppState::platform()?;
-    let org = OrgContext::require(&platform, &auth, &input.org).await?;
-    org.require_permission(Permission::TodosRead)?;
-    let row = store::get(&platform.db, &org.organization_id, &input.id)
-        .await?
-        .ok_or_else(todo_not_found)?;
+    let (platform, org) = OrgScope::enter(&input, Permission::TodosRead).await?;
+    let row = store::get(&platform.db, org.id(), &input.id).await?.ok_or_else(todo_not_found)?;
     Ok(to_todo(row))
 }
 
 /// Creates a todo (`todos:create`; assigning to someone else needs `todos:assign`).
 pub async fn create(input: CreateTodoInput) -> Result<Todo, AppError> {
-    let auth = AuthContext::require()?;
-    validate(&input)?;
-    let platform = AppState::platform()?;
-    let org = OrgContext::require(&platform, &auth, &input.org).await?;
-    org.require_permission(Permission::TodosCreate)?;
+    let (platform, org) = OrgScope::enter(&input, Permission::TodosCreate).await?;
     let todo = prepare(&platform, &org, TodoFields::from(input), "").await?;
     let now = platform::clock::now_utc();
-    store::insert(&platform.db, todo.new_todo(&org, now)).await?;
+    store::insert(&platform.db, org.id(), todo.new_todo(&org, now)).await?;
     let todo = todo.into_todo(&org, now);
     publish(&platform, &org, TodoEventKind::Created, vec![todo.id.clone()]).await;
     Ok(todo)
@@ -323,19 +353,15 @@ pub async fn create(input: CreateTodoInput) -> Result<Todo, AppError> {
 /// Creates 1–100 todos in one transaction: all of them, or none when any item is invalid
 /// (its errors are named `items[i].field`).
 pub async fn bulk_create(input: BulkCreateInput) -> Result<Vec<Todo>, AppError> {
-    let auth = AuthContext::require()?;
-    validate(&input)?;
-    let platform = AppState::platform()?;
-    let org = OrgContext::require(&platform, &auth, &input.org).await?;
-    org.require_permission(Permission::TodosCreate)?;
+    let (platform, org) = OrgScope::enter(&input, Permission::TodosCreate).await?;
     let mut prepared = Vec::with_capacity(input.items.len());
     for (index, fields) in input.items.into_iter().enumerate() {
         prepared.push(prepare(&platform, &org, fields, &format!("items[{index}].")).await?);
     }
     let now = platform::clock::now_utc();
     let rows: Vec<NewTodo<'_>> = prepared.iter().map(|todo| todo.new_todo(&org, now)).collect();
-    store::insert_all(&platform.db, &rows).await?;
-    tracing::info!(org_id = %org.organization_id, count = rows.len(), "todos created in bulk");
+    store::insert_all(&platform.db, org.id(), &rows).await?;
+    tracing::info!(org_id = %org.id(), count = rows.len(), "todos created in bulk");
     let todos: Vec<Todo> = prepared.into_iter().map(|todo| todo.into_todo(&org, now)).collect();
     let ids = todos.iter().map(|todo| todo.id.clone()).collect();
     publish(&platform, &org, TodoEventKind::Created, ids).await;
@@ -345,26 +371,16 @@ pub async fn bulk_create(input: BulkCreateInput) -> Result<Vec<Todo>, AppError> 
 /// Deletes 1–100 todos (`todos:delete`), undoably for [`UNDO_SECONDS`], recorded in the
 /// organization's audit log in the same transaction.
 pub async fn bulk_delete(input: BulkIdsInput) -> Result<Deleted, AppError> {
-    let auth = AuthContext::require()?;
-    validate(&input)?;
-    let platform = AppState::platform()?;
-    let org = OrgContext::require(&platform, &auth, &input.org).await?;
-    org.require_permission(Permission::TodosDelete)?;
-    let entry = orgs::AuditEntry::new("todos.bulk_deleted", &auth.user.id);
+    let (platform, org) = OrgScope::enter(&input, Permission::TodosDelete).await?;
+    let entry = orgs::AuditEntry::new("todos.bulk_deleted", org.user_id());
     delete_ids(&platform, &org, input.ids, Some(&entry)).await
 }
 
 /// Marks 1–100 todos done (or, with `completed: false`, not done) (`todos:update`); answers
 /// how many of the ids are live todos of the organization, `BIZ_NOT_FOUND` when none is.
 pub async fn bulk_complete(input: BulkCompleteInput) -> Result<usize, AppError> {
-    let auth = AuthContext::require()?;
-    validate(&input)?;
-    let platform = AppState::platform()?;
-    let org = OrgContext::require(&platform, &auth, &input.org).await?;
-    org.require_permission(Permission::TodosUpdate)?;
-    let count =
-        store::set_completed(&platform.db, &org.organization_id, &input.ids, input.completed)
-            .await?;
+    let (platform, org) = OrgScope::enter(&input, Permission::TodosUpdate).await?;
+    let count = store::set_completed(&platform.db, org.id(), &input.ids, input.completed).await?;
     if count == 0 {
         return Err(todo_not_found());
     }
@@ -374,11 +390,7 @@ pub async fn bulk_complete(input: BulkCompleteInput) -> Result<usize, AppError> 
 
 /// Changes the fields present in the input (`todos:update`; `null` clears an optional field).
 pub async fn update(input: UpdateTodoInput) -> Result<Todo, AppError> {
-    let auth = AuthContext::require()?;
-    validate(&input)?;
-    let platform = AppState::platform()?;
-    let org = OrgContext::require(&platform, &auth, &input.org).await?;
-    org.require_permission(Permission::TodosUpdate)?;
+    let (platform, org) = OrgScope::enter(&input, Permission::TodosUpdate).await?;
     let assignee = input.assigned_to.as_ref().map(|a| present(a.as_deref()).map(str::to_owned));
     if let Some(Some(assignee)) = &assignee {
         check_assignee(&platform, &org, Some(assignee), "assigned_to").await?;
@@ -395,7 +407,7 @@ pub async fn update(input: UpdateTodoInput) -> Result<Todo, AppError> {
         completed: None,
         updated_at: Some(platform::clock::now_utc()),
     };
-    let row = store::update(&platform.db, &org.organization_id, &input.id, &changes)
+    let row = store::update(&platform.db, org.id(), &input.id, &changes)
         .await?
         .ok_or_else(todo_not_found)?;
     publish(&platform, &org, TodoEventKind::Updated, vec![row.id.clone()]).await;
@@ -404,14 +416,8 @@ pub async fn update(input: UpdateTodoInput) -> Result<Todo, AppError> {
 
 /// Marks a todo done, or not done again (`todos:update`).
 pub async fn toggle(input: TodoInput) -> Result<Todo, AppError> {
-    let auth = AuthContext::require()?;
-    validate(&input)?;
-    let platform = AppState::platform()?;
-    let org = OrgContext::require(&platform, &auth, &input.org).await?;
-    org.require_permission(Permission::TodosUpdate)?;
-    let row = store::toggle(&platform.db, &org.organization_id, &input.id)
-        .await?
-        .ok_or_else(todo_not_found)?;
+    let (platform, org) = OrgScope::enter(&input, Permission::TodosUpdate).await?;
+    let row = store::toggle(&platform.db, org.id(), &input.id).await?.ok_or_else(todo_not_found)?;
     publish(&platform, &org, TodoEventKind::Updated, vec![row.id.clone()]).await;
     Ok(to_todo(row))
 }
@@ -421,7 +427,7 @@ pub async fn toggle(input: TodoInput) -> Result<Todo, AppError> {
 struct Undo {
     org: String,
     ids: Vec<String>,
-    at: chrono::NaiveDateTime,
+    at: NaiveDateTime,
 }
 
 fn undo_key(token: &str) -> String {
@@ -431,18 +437,18 @@ fn undo_key(token: &str) -> String {
 /// Soft-deletes `ids` and hands out the token that restores them within [`UNDO_SECONDS`].
 async fn delete_ids(
     platform: &Platform,
-    org: &OrgContext,
+    org: &OrgScope,
     ids: Vec<String>,
     entry: Option<&orgs::AuditEntry>,
 ) -> Result<Deleted, AppError> {
     let at = platform::clock::now_utc();
-    let deleted = store::soft_delete(&platform.db, &org.organization_id, &ids, at, entry).await?;
+    let deleted = store::soft_delete(&platform.db, org.id(), &ids, at, entry).await?;
     if deleted.is_empty() {
         return Err(todo_not_found());
     }
     let token = platform::token::new_token();
     let count = deleted.len();
-    let undo = Undo { org: org.organization_id.clone(), ids: deleted, at };
+    let undo = Undo { org: org.id().to_string(), ids: deleted, at };
     let ttl = std::time::Duration::from_secs(u64::try_from(UNDO_SECONDS).unwrap_or(10));
     let json = serde_json::to_string(&undo).map_err(AppError::internal)?;
     platform.cache.set(&undo_key(&token), &json, ttl).await?;
@@ -452,22 +458,14 @@ async fn delete_ids(
 
 /// Deletes a todo (`todos:delete`), undoably for [`UNDO_SECONDS`].
 pub async fn delete(input: TodoInput) -> Result<Deleted, AppError> {
-    let auth = AuthContext::require()?;
-    validate(&input)?;
-    let platform = AppState::platform()?;
-    let org = OrgContext::require(&platform, &auth, &input.org).await?;
-    org.require_permission(Permission::TodosDelete)?;
+    let (platform, org) = OrgScope::enter(&input, Permission::TodosDelete).await?;
     delete_ids(&platform, &org, vec![input.id], None).await
 }
 
 /// Restores what a delete removed (`todos:delete`); an unknown, expired or another
 /// organization's token is `BIZ_NOT_FOUND`.
 pub async fn undo(input: UndoInput) -> Result<usize, AppError> {
-    let auth = AuthContext::require()?;
-    validate(&input)?;
-    let platform = AppState::platform()?;
-    let org = OrgContext::require(&platform, &auth, &input.org).await?;
-    org.require_permission(Permission::TodosDelete)?;
+    let (platform, org) = OrgScope::enter(&input, Permission::TodosDelete).await?;
     let key = undo_key(&input.token);
     let gone = || AppError::not_found("undo");
     let undo: Undo = platform
@@ -477,11 +475,11 @@ pub async fn undo(input: UndoInput) -> Result<usize, AppError> {
         .and_then(|json| serde_json::from_str(&json).ok())
         .ok_or_else(gone)?;
     let fresh = platform::clock::now_utc() - undo.at <= chrono::Duration::seconds(UNDO_SECONDS);
-    if undo.org != org.organization_id || !fresh {
+    if undo.org != org.id().as_str() || !fresh {
         return Err(gone());
     }
     platform.cache.delete(&key).await?;
-    let restored = store::restore(&platform.db, &org.organization_id, &undo.ids, undo.at).await?;
+    let restored = store::restore(&platform.db, org.id(), &undo.ids, undo.at).await?;
     if restored > 0 {
         publish(&platform, &org, TodoEventKind::Restored, undo.ids).await;
     }

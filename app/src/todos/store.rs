@@ -15,7 +15,10 @@ use platform::{
     },
 };
 
-use crate::orgs::store::{AuditEntry, audit};
+use crate::orgs::{
+    scope::OrgId,
+    store::{AuditEntry, audit},
+};
 
 /// A todo as stored.
 #[derive(Clone, Debug, diesel::Queryable, diesel::Selectable)]
@@ -47,14 +50,12 @@ pub struct TodoRow {
     pub deleted_at: Option<NaiveDateTime>,
 }
 
-/// A todo to create.
+/// A todo to create (in the organization [`insert`] is given).
 #[derive(Clone, Copy, Debug, diesel::Insertable)]
 #[diesel(table_name = todos)]
 pub struct NewTodo<'a> {
     /// Id.
     pub id: &'a str,
-    /// Its organization.
-    pub organization_id: &'a str,
     /// Title (trimmed).
     pub title: &'a str,
     /// Description.
@@ -78,24 +79,32 @@ pub struct NewTodo<'a> {
 /// The live (not soft-deleted) todos of `$org_id`.
 macro_rules! live {
     ($org_id:expr) => {
-        todos::table.filter(todos::organization_id.eq($org_id)).filter(todos::deleted_at.is_null())
+        todos::table
+            .filter(todos::organization_id.eq($org_id.as_str()))
+            .filter(todos::deleted_at.is_null())
     };
 }
 
-/// Inserts a todo.
-pub async fn insert(db: &Db, new: NewTodo<'_>) -> Result<(), DbError> {
+/// Inserts a todo into `org_id`.
+pub async fn insert(db: &Db, org_id: OrgId<'_>, new: NewTodo<'_>) -> Result<(), DbError> {
     platform::with_conn!(db, conn => {
-        diesel::insert_into(todos::table).values(new).execute(conn).await?;
+        diesel::insert_into(todos::table)
+            .values((todos::organization_id.eq(org_id.as_str()), new))
+            .execute(conn)
+            .await?;
     });
     Ok(())
 }
 
-/// Inserts todos, all or none (one statement each: SQLite has no multi-row insert for rows
+/// Inserts todos into `org_id`, all or none (one statement each: SQLite has no multi-row insert for rows
 /// with optional columns).
-pub async fn insert_all(db: &Db, rows: &[NewTodo<'_>]) -> Result<(), DbError> {
+pub async fn insert_all(db: &Db, org_id: OrgId<'_>, rows: &[NewTodo<'_>]) -> Result<(), DbError> {
     platform::transaction!(db, conn => {
         for row in rows {
-            diesel::insert_into(todos::table).values(*row).execute(conn).await?;
+            diesel::insert_into(todos::table)
+                .values((todos::organization_id.eq(org_id.as_str()), *row))
+                .execute(conn)
+                .await?;
         }
         Ok(())
     })
@@ -104,7 +113,7 @@ pub async fn insert_all(db: &Db, rows: &[NewTodo<'_>]) -> Result<(), DbError> {
 /// Sets `completed` of the live todos `ids` of `org_id`; returns how many there are.
 pub async fn set_completed(
     db: &Db,
-    org_id: &str,
+    org_id: OrgId<'_>,
     ids: &[String],
     completed: bool,
 ) -> Result<usize, DbError> {
@@ -121,7 +130,7 @@ pub async fn set_completed(
 }
 
 /// The live todo `id` of `org_id`.
-pub async fn get(db: &Db, org_id: &str, id: &str) -> Result<Option<TodoRow>, DbError> {
+pub async fn get(db: &Db, org_id: OrgId<'_>, id: &str) -> Result<Option<TodoRow>, DbError> {
     Ok(platform::with_conn!(db, conn => {
         live!(org_id)
             .filter(todos::id.eq(id))
@@ -156,7 +165,7 @@ pub struct TodoChanges {
 /// Applies `changes` to the live todo `id` of `org_id`; returns it as it is now.
 pub async fn update(
     db: &Db,
-    org_id: &str,
+    org_id: OrgId<'_>,
     id: &str,
     changes: &TodoChanges,
 ) -> Result<Option<TodoRow>, DbError> {
@@ -174,7 +183,7 @@ pub async fn update(
 }
 
 /// Flips `completed` of the live todo `id` of `org_id` in one statement.
-pub async fn toggle(db: &Db, org_id: &str, id: &str) -> Result<Option<TodoRow>, DbError> {
+pub async fn toggle(db: &Db, org_id: OrgId<'_>, id: &str) -> Result<Option<TodoRow>, DbError> {
     let now = now_utc();
     Ok(platform::with_conn!(db, conn => {
         diesel::update(
@@ -193,7 +202,7 @@ pub async fn toggle(db: &Db, org_id: &str, id: &str) -> Result<Option<TodoRow>, 
 /// in the same transaction when given; returns the ids deleted.
 pub async fn soft_delete(
     db: &Db,
-    org_id: &str,
+    org_id: OrgId<'_>,
     ids: &[String],
     at: NaiveDateTime,
     entry: Option<&AuditEntry>,
@@ -210,7 +219,7 @@ pub async fn soft_delete(
         if let Some(entry) = entry.filter(|_| !deleted.is_empty()) {
             let mut entry = entry.clone();
             entry.details["count"] = deleted.len().into();
-            audit!(conn, org_id, &entry)?;
+            audit!(conn, org_id.as_str(), &entry)?;
         }
         Ok(deleted)
     })
@@ -219,14 +228,14 @@ pub async fn soft_delete(
 /// Restores the todos `ids` of `org_id` that the delete at `at` removed; returns how many.
 pub async fn restore(
     db: &Db,
-    org_id: &str,
+    org_id: OrgId<'_>,
     ids: &[String],
     at: NaiveDateTime,
 ) -> Result<usize, DbError> {
     Ok(platform::with_conn!(db, conn => {
         diesel::update(
             todos::table
-                .filter(todos::organization_id.eq(org_id))
+                .filter(todos::organization_id.eq(org_id.as_str()))
                 .filter(todos::id.eq_any(ids))
                 .filter(todos::deleted_at.eq(Some(at))),
         )
@@ -275,13 +284,18 @@ pub enum Sort {
     Title,
 }
 
-/// Where a page starts: the sort value and the id of the last row of the previous page.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Cursor {
-    /// The sort value, as text.
-    pub value: String,
-    /// The id (ties are broken by id).
-    pub id: String,
+/// Where a page starts: after the row with this sort value and id (ties are broken by id).
+/// Its variant is the list's sort: the service parses a client's cursor for that sort only.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cursor {
+    /// After this creation time.
+    Created(NaiveDateTime, String),
+    /// After this due date ([`NO_DUE_DATE`] for none).
+    Due(NaiveDate, String),
+    /// After this stored priority.
+    Priority(i32, String),
+    /// After this title.
+    Title(String, String),
 }
 
 /// Stands in for "no due date" so that keyset comparisons work the same on both backends (and
@@ -308,15 +322,15 @@ macro_rules! due_order {
     };
 }
 
-/// The cursor value of `row` for `sort`.
+/// The cursor after `row` in `sort` order.
 pub fn cursor_of(row: &TodoRow, sort: Sort) -> Cursor {
-    let value = match sort {
-        Sort::Created => row.created_at.format("%Y-%m-%dT%H:%M:%S%.f").to_string(),
-        Sort::Due => row.due_date.unwrap_or(NO_DUE_DATE).to_string(),
-        Sort::Priority => row.priority.to_string(),
-        Sort::Title => row.title.clone(),
-    };
-    Cursor { value, id: row.id.clone() }
+    let id = row.id.clone();
+    match sort {
+        Sort::Created => Cursor::Created(row.created_at, id),
+        Sort::Due => Cursor::Due(row.due_date.unwrap_or(NO_DUE_DATE), id),
+        Sort::Priority => Cursor::Priority(row.priority, id),
+        Sort::Title => Cursor::Title(row.title.clone(), id),
+    }
 }
 
 /// Adds the filters to a boxed todos query.
@@ -374,27 +388,6 @@ macro_rules! keyset {
     }};
 }
 
-/// Why a cursor could not be used.
-#[derive(Debug)]
-pub enum ListError {
-    /// The cursor does not fit the sort.
-    BadCursor,
-    /// The database failed.
-    Db(DbError),
-}
-
-impl From<DbError> for ListError {
-    fn from(error: DbError) -> Self {
-        Self::Db(error)
-    }
-}
-
-impl From<diesel::result::Error> for ListError {
-    fn from(error: diesel::result::Error) -> Self {
-        Self::Db(error.into())
-    }
-}
-
 /// Counting stops here: past it a list answers "more than 10,000", so what a list costs stays
 /// flat however large the organization grows (an exact count reads every matching row).
 pub const COUNT_CAP: i64 = 10_000;
@@ -408,34 +401,24 @@ pub type Total = (i64, bool);
 #[allow(clippy::too_many_arguments)] // the parts of one query, each a plain value
 pub async fn list(
     db: &Db,
-    org_id: &str,
+    org_id: OrgId<'_>,
     filters: &Filters,
     sort: Sort,
     desc: bool,
     cursor: Option<&Cursor>,
     limit: i64,
     count: bool,
-) -> Result<(Vec<TodoRow>, Option<Total>), ListError> {
-    let bad = || ListError::BadCursor;
-    let created = cursor
-        .filter(|_| sort == Sort::Created)
-        .map(|c| {
-            NaiveDateTime::parse_from_str(&c.value, "%Y-%m-%dT%H:%M:%S%.f")
-                .map(|v| (v, c.id.clone()))
-                .map_err(|_| bad())
-        })
-        .transpose()?;
-    let due = cursor
-        .filter(|_| sort == Sort::Due)
-        .map(|c| c.value.parse::<NaiveDate>().map(|v| (v, c.id.clone())).map_err(|_| bad()))
-        .transpose()?;
-    let priority = cursor
-        .filter(|_| sort == Sort::Priority)
-        .map(|c| c.value.parse::<i32>().map(|v| (v, c.id.clone())).map_err(|_| bad()))
-        .transpose()?;
-    let title = cursor.filter(|_| sort == Sort::Title).map(|c| (c.value.clone(), c.id.clone()));
-    let result: Result<(Vec<TodoRow>, Option<Total>), DbError> = async {
-        Ok(platform::with_conn!(db, conn => {
+) -> Result<(Vec<TodoRow>, Option<Total>), DbError> {
+    // A cursor of another sort than the list's (never built) starts at the beginning.
+    let (mut created, mut due, mut priority, mut title) = (None, None, None, None);
+    match cursor.cloned() {
+        Some(Cursor::Created(at, id)) if sort == Sort::Created => created = Some((at, id)),
+        Some(Cursor::Due(date, id)) if sort == Sort::Due => due = Some((date, id)),
+        Some(Cursor::Priority(p, id)) if sort == Sort::Priority => priority = Some((p, id)),
+        Some(Cursor::Title(text, id)) if sort == Sort::Title => title = Some((text, id)),
+        _ => {}
+    }
+    Ok(platform::with_conn!(db, conn => {
             let total: Option<Total> = if count {
                 // A match past the cap (one index probe) spares counting them all. Walked in
                 // creation order, which follows the table's own order: far fewer pages read
@@ -466,8 +449,5 @@ pub async fn list(
             let rows: Vec<TodoRow> =
                 query.limit(limit).select(TodoRow::as_select()).load(conn).await?;
             (rows, total)
-        }))
-    }
-    .await;
-    Ok(result?)
+    }))
 }

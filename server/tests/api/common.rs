@@ -295,6 +295,34 @@ impl TestApp {
         self.send(request).await
     }
 
+    /// Puts `todos` (title, done) into `org`, created by `creator` now, straight in the table
+    /// (for arranging large lists); one transaction.
+    pub async fn insert_todos(&self, org: &str, creator: &str, todos: &[(String, bool)]) {
+        use diesel::ExpressionMethods as _;
+        use platform::db::schema::todos;
+        let db = &self.state.platform.db;
+        let now = platform::clock::now_utc();
+        let inserted: Result<(), platform::DbError> = platform::transaction!(db, conn => {
+            for (title, completed) in todos {
+                diesel::insert_into(todos::table)
+                    .values((
+                        todos::id.eq(platform::clock::new_id()),
+                        todos::organization_id.eq(org),
+                        todos::title.eq(title),
+                        todos::priority.eq(3),
+                        todos::completed.eq(completed),
+                        todos::created_by.eq(creator),
+                        todos::created_at.eq(now),
+                        todos::updated_at.eq(now),
+                    ))
+                    .execute(conn)
+                    .await?;
+            }
+            Ok(())
+        });
+        inserted.expect("todos inserted");
+    }
+
     /// Makes `user` a member of `org` with `role`, straight in the table (for arranging tests
     /// of what members may do).
     pub async fn add_member(&self, org: &str, user: &str, role: &str) {

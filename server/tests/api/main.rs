@@ -12,6 +12,7 @@ mod api_errors;
 mod auth;
 mod config;
 mod health;
+mod input;
 mod invitations;
 mod orgs;
 mod pages;

@@ -6,8 +6,9 @@
 //! - tenant isolation: calls naming another organization, or another organization's members
 //!   and invitations, or made without any membership, answer 404 and change nothing.
 //!
-//! [`ORG_CALLS`] lists every organization-scoped server function. A new feature adds its
-//! functions there, and both tests cover them.
+//! [`ORG_CALLS`] lists every organization-scoped endpoint, and both tests cover them. The list
+//! is checked against what the app registers: every server function and feature route is in
+//! it or in [`NOT_ORG_SCOPED`] with the reason, so a new endpoint cannot be forgotten.
 
 use crate::common;
 
@@ -299,21 +300,27 @@ async fn organization(app: &TestApp, people: &People, owner: &str, name: &str) -
     let now = platform::clock::now_utc();
     let email = format!("pending-{}@example.com", &org[24..]);
     let token_hash = platform::token::hash_token(&platform::token::new_token());
-    let new = app::invitations::store::NewInvitation {
-        id: &invitation,
-        organization_id: &org,
-        email: &email,
-        role: "member",
-        token_hash: &token_hash,
-        invited_by: Some(people.id(owner)),
-        created_at: now,
-        expires_at: now + chrono::Duration::hours(48),
-    };
-    let entry = app::orgs::store::AuditEntry::new("member.invited", people.id(owner));
-    app::invitations::store::invite(&app.state.platform.db, new, None, &entry)
-        .await
-        .expect("database")
-        .expect("invited");
+    let db = &app.state.platform.db;
+    let invited: Result<(), platform::DbError> = async {
+        platform::with_conn!(db, conn => {
+            diesel::insert_into(invitations::table)
+                .values((
+                    invitations::id.eq(&invitation),
+                    invitations::organization_id.eq(&org),
+                    invitations::email.eq(&email),
+                    invitations::role.eq("member"),
+                    invitations::token_hash.eq(&token_hash),
+                    invitations::invited_by.eq(people.id(owner)),
+                    invitations::created_at.eq(now),
+                    invitations::expires_at.eq(now + chrono::Duration::hours(48)),
+                ))
+                .execute(conn)
+                .await?;
+        });
+        Ok(())
+    }
+    .await;
+    invited.expect("invited");
     let (todo, undo) = todo_and_undo(app, people.cookie(owner), &org).await;
     Ids { org, slug, subject: people.id("subject").to_owned(), invitation, todo, undo }
 }
@@ -483,4 +490,75 @@ fn no_call_reaches_into_another_organization() {
             }
         }
     });
+}
+
+/// Every endpoint that does not act in an organization of the caller's, with the reason: the
+/// test below fails on any endpoint that is in neither this list nor [`ORG_CALLS`].
+const NOT_ORG_SCOPED: &[(&str, &str)] = &[
+    ("/api/system/status", "public"),
+    ("/api/preferences/locale", "the browser's own preference"),
+    ("/api/preferences/theme", "the browser's own preference"),
+    ("/api/auth/me", "the caller's own session"),
+    ("/api/auth/sign-up", "anonymous: creates an account"),
+    ("/api/auth/sign-in", "anonymous: signs in"),
+    ("/api/auth/sign-out", "the caller's own session"),
+    ("/api/auth/verify-email", "the mailed token is the credential"),
+    ("/api/auth/verify-email/resend", "the caller's own account"),
+    ("/api/auth/password/forgot", "anonymous: mails a link"),
+    ("/api/auth/password/reset", "the mailed token is the credential"),
+    ("/api/auth/magic-link", "anonymous: mails a link"),
+    ("/api/auth/magic-link/sign-in", "the mailed token is the credential"),
+    ("/api/auth/code", "anonymous: mails a code"),
+    ("/api/auth/code/sign-in", "the mailed code is the credential"),
+    ("/api/account/sessions", "the caller's own account"),
+    ("/api/account/sessions/revoke", "the caller's own account"),
+    ("/api/account/sessions/revoke-others", "the caller's own account"),
+    ("/api/account/profile", "the caller's own account"),
+    ("/api/account/password", "the caller's own account"),
+    ("/api/account/email", "the caller's own account"),
+    ("/api/account/email/confirm", "the mailed token is the credential"),
+    ("/api/account/delete", "the caller's own account (solely owned organizations: orgs.rs)"),
+    ("/api/orgs", "the caller's own memberships"),
+    ("/api/orgs/create", "creates an organization: there is no membership yet"),
+    ("/api/invitations/preview", "the invitation's token is the credential (invitations.rs)"),
+    ("/api/invitations/accept", "the invitation's token is the credential (invitations.rs)"),
+    ("/api/invitations/decline", "the invitation's token is the credential (invitations.rs)"),
+    ("/api/admin/users", "platform administration, behind AdminScope (admin.rs)"),
+    ("/api/admin/orgs", "platform administration, behind AdminScope (admin.rs)"),
+    ("/api/admin/users/ban", "platform administration, behind AdminScope (admin.rs)"),
+    ("/api/admin/users/unban", "platform administration, behind AdminScope (admin.rs)"),
+    ("/api/admin/users/revoke-sessions", "platform administration, behind AdminScope (admin.rs)"),
+    ("/api/admin/impersonate", "platform administration, behind AdminScope (admin.rs)"),
+    ("/api/admin/impersonate/stop", "the administrator behind an impersonation (admin.rs)"),
+    ("/api/admin/events", "platform administration, behind AdminScope (admin.rs)"),
+    (
+        "/api/ws/todos",
+        "organization-scoped, a WebSocket: membership and todos:read at the handshake and on \
+         every re-check are proven in realtime.rs",
+    ),
+];
+
+#[test]
+fn every_endpoint_is_covered_here_or_says_why_it_is_not_organization_scoped() {
+    use std::collections::BTreeSet;
+    let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_owned())
+        .chain(app::features::routes().into_iter().map(|(path, _)| path.to_owned()))
+        .collect();
+    let listed: Vec<&str> = ORG_CALLS
+        .iter()
+        .map(|call| call.path)
+        .chain(NOT_ORG_SCOPED.iter().map(|(path, _)| *path))
+        .collect();
+    let listed_set: BTreeSet<String> = listed.iter().map(|path| (*path).to_owned()).collect();
+    assert_eq!(listed.len(), listed_set.len(), "an endpoint is listed twice");
+    let missing: Vec<&String> = registered.difference(&listed_set).collect();
+    assert!(
+        missing.is_empty(),
+        "not covered by the tenancy tests: add each to ORG_CALLS, or to NOT_ORG_SCOPED with the \
+         reason: {missing:?}"
+    );
+    let stale: Vec<&String> = listed_set.difference(&registered).collect();
+    assert!(stale.is_empty(), "listed but not registered: {stale:?}");
+    assert!(NOT_ORG_SCOPED.iter().all(|(_, reason)| !reason.is_empty()));
 }

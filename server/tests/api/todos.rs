@@ -425,32 +425,18 @@ fn an_export_streams_every_todo_as_csv_or_ndjson() {
             let (owner, org) = owner_and_org(&app).await;
             let owner_id = app.user_id(&owner).await;
             // 10,000 todos, straight into the table; some titles need CSV quoting.
-            let now = platform::clock::now_utc();
-            let ids: Vec<String> = (0..10_000).map(|_| platform::clock::new_id()).collect();
-            let titles: Vec<String> = (0..10_000)
-                .map(|n| match n % 4 {
-                    0 => format!("Plain {n}"),
-                    1 => format!("Comma, {n}"),
-                    2 => format!("Quote \"{n}\" and\nline"),
-                    _ => format!("Ñandú {n}"),
+            let todos: Vec<(String, bool)> = (0..10_000)
+                .map(|n| {
+                    let title = match n % 4 {
+                        0 => format!("Plain {n}"),
+                        1 => format!("Comma, {n}"),
+                        2 => format!("Quote \"{n}\" and\nline"),
+                        _ => format!("Ñandú {n}"),
+                    };
+                    (title, n % 10 == 0)
                 })
                 .collect();
-            let rows: Vec<app::todos::store::NewTodo<'_>> = (0..10_000)
-                .map(|n| app::todos::store::NewTodo {
-                    id: &ids[n],
-                    organization_id: &org,
-                    title: &titles[n],
-                    description: None,
-                    priority: 3,
-                    due_date: None,
-                    assigned_to: None,
-                    completed: n % 10 == 0,
-                    created_by: Some(&owner_id),
-                    created_at: now,
-                    updated_at: now,
-                })
-                .collect();
-            app::todos::store::insert_all(&app.state.platform.db, &rows).await.expect("inserted");
+            app.insert_todos(&org, &owner_id, &todos).await;
 
             // Counting stops at 10,000: exactly that many is still exact.
             let page = list(&app, &owner, &org, "limit=1").await;
@@ -472,7 +458,7 @@ fn an_export_streams_every_todo_as_csv_or_ndjson() {
                 reader.records().map(|r| r.expect("a valid row")).collect();
             assert_eq!(records.len(), 10_000, "{backend}");
             let exported: HashSet<&str> = records.iter().filter_map(|r| r.get(1)).collect();
-            let expected: HashSet<&str> = titles.iter().map(String::as_str).collect();
+            let expected: HashSet<&str> = todos.iter().map(|(title, _)| title.as_str()).collect();
             assert_eq!(exported, expected, "{backend}: every title, exactly");
 
             let ndjson = app

@@ -3,10 +3,28 @@
 
 use std::{net::IpAddr, sync::Arc};
 
+use chrono::NaiveDateTime;
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
-use super::session::CurrentSession;
 use crate::{auth::model::SessionUser, error::AppError};
+
+/// A resolved session: what every request of a signed-in user needs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentSession {
+    /// The session's id.
+    pub session_id: String,
+    /// The signed-in user.
+    pub user: SessionUser,
+    /// Last time the expiry moved.
+    pub last_seen_at: NaiveDateTime,
+    /// When it ends unless used.
+    pub expires_at: NaiveDateTime,
+    /// The administrator acting as the user, for an impersonation session (which never
+    /// slides past its hour).
+    #[serde(default)]
+    pub impersonator_id: Option<String>,
+}
 
 /// The session the HTTP layer resolved from the request's cookie (a request extension).
 #[derive(Clone, Debug, Default)]

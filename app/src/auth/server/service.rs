@@ -215,10 +215,7 @@ pub(crate) async fn sign_in_as(platform: &Platform, user: &UserRow) -> Result<()
     }
     session::start(platform, &user.id).await?;
     if user.locale.parse::<Locale>().is_ok() {
-        crate::request::set_preference_cookie(
-            crate::preferences::model::LOCALE_COOKIE,
-            &user.locale,
-        );
+        crate::request::set_preference_cookie(crate::i18n::LOCALE_COOKIE, &user.locale);
     }
     Ok(())
 }
@@ -366,6 +363,12 @@ pub async fn resend_verification() -> Result<(), AppError> {
     }
     let context = MailContext::of_request()?;
     send_token_mail(&platform, &context, &user, &user.email, TokenMail::VERIFY, None).await
+}
+
+/// Sets `user_id`'s language (mail, other devices) and refreshes their sessions' copy.
+pub async fn set_locale(platform: &Platform, user_id: &str, locale: &str) -> Result<(), AppError> {
+    store::update_locale(&platform.db, user_id, locale).await?;
+    refresh_sessions(platform, user_id).await
 }
 
 /// Cached sessions of `user_id` hold a copy of the user: drop them after the user changes.

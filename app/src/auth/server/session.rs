@@ -4,18 +4,17 @@
 
 use std::time::Duration;
 
-use chrono::NaiveDateTime;
 use http::{HeaderValue, header};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use platform::{Platform, clock::now_utc, token};
-use serde::{Deserialize, Serialize};
 
+pub use super::context::CurrentSession;
 use super::{
     context,
     store::{self, NewSession},
 };
-use crate::{auth::model::SessionUser, error::AppError};
+use crate::error::AppError;
 
 /// How long a session lives without being used.
 pub const SESSION_TTL: Duration = Duration::from_secs(7 * 24 * 60 * 60);
@@ -29,23 +28,6 @@ const CACHE_TTL: Duration = Duration::from_secs(60);
 /// path /), `session` over plain http (development).
 pub fn cookie_name(https: bool) -> &'static str {
     if https { "__Host-session" } else { "session" }
-}
-
-/// A resolved session: what every request of a signed-in user needs.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CurrentSession {
-    /// The session's id.
-    pub session_id: String,
-    /// The signed-in user.
-    pub user: SessionUser,
-    /// Last time the expiry moved.
-    pub last_seen_at: NaiveDateTime,
-    /// When it ends unless used.
-    pub expires_at: NaiveDateTime,
-    /// The administrator acting as the user, for an impersonation session (which never
-    /// slides past its hour).
-    #[serde(default)]
-    pub impersonator_id: Option<String>,
 }
 
 /// The outcome of resolving a cookie.

@@ -548,18 +548,20 @@ pub async fn delete_user(db: &Db, user_id: &str) -> Result<Vec<String>, DbError>
     })
 }
 
-/// Deletes expired sessions, and one-time tokens a day after they expired. Returns how many of
-/// each went.
-pub async fn purge_expired(db: &Db) -> Result<(usize, usize), DbError> {
+/// Deletes expired sessions; returns how many went.
+pub async fn purge_expired_sessions(db: &Db) -> Result<usize, DbError> {
     let now = now_utc();
-    let token_cutoff = now - chrono::Duration::days(1);
     Ok(platform::with_conn!(db, conn => {
-        let sessions = diesel::delete(sessions::table.filter(sessions::expires_at.le(now)))
+        diesel::delete(sessions::table.filter(sessions::expires_at.le(now))).execute(conn).await?
+    }))
+}
+
+/// Deletes one-time tokens a day after they expired; returns how many went.
+pub async fn purge_expired_tokens(db: &Db) -> Result<usize, DbError> {
+    let cutoff = now_utc() - chrono::Duration::days(1);
+    Ok(platform::with_conn!(db, conn => {
+        diesel::delete(auth_tokens::table.filter(auth_tokens::expires_at.le(cutoff)))
             .execute(conn)
-            .await?;
-        let tokens = diesel::delete(auth_tokens::table.filter(auth_tokens::expires_at.le(token_cutoff)))
-            .execute(conn)
-            .await?;
-        (sessions, tokens)
+            .await?
     }))
 }

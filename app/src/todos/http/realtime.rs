@@ -1,5 +1,5 @@
 //! `GET /api/ws/todos?org=…`: a WebSocket that pushes the organization's todo events
-//! ([`TodoEvent`](app::todos::model::TodoEvent) as JSON text frames) to every open client.
+//! ([`TodoEvent`](crate::todos::model::TodoEvent) as JSON text frames) to every open client.
 //!
 //! The handshake is checked like any request: a browser's `Origin` must be this site (or a
 //! trusted origin), the session cookie must name a live session, and the caller must be a
@@ -19,10 +19,11 @@
 
 use std::time::Duration;
 
-use app::{
+use crate::{
     AppError, ErrorCode,
+    api_error::error_response,
     auth::server::{AuthContext, RequestAuth, session},
-    request,
+    request::{self, is_cross_site},
     state::AppState,
     todos::{model::TodoEventsInput, service},
 };
@@ -40,8 +41,6 @@ use axum::{
 };
 use futures::{StreamExt as _, stream::BoxStream};
 use tokio::time::{MissedTickBehavior, interval_at};
-
-use crate::{layers::error_response, session_layer::is_cross_site};
 
 /// How often the server pings an open socket (keeps proxies from closing idle connections).
 pub const PING_EVERY: Duration = Duration::from_secs(25);
@@ -75,19 +74,19 @@ pub async fn todos(
         let auth = auth
             .and_then(|Extension(auth)| AuthContext::of_request(&auth))
             .ok_or_else(AppError::unauthenticated)?;
-        let org_id = service::events_org(&state.platform, &auth, &input).await?;
+        let org = service::events_org(&state.platform, &auth, &input).await?;
         let upgrade = upgrade.map_err(|_| {
             AppError::new(ErrorCode::ValInvalidFormat).with_detail("reason", "websocket_expected")
         })?;
         // Subscribed before the upgrade: a failure is still an HTTP answer, and nothing
         // published after the `ready` frame can be missed.
-        let events = state.platform.pubsub.subscribe(&service::events_channel(&org_id)).await?;
+        let events = state.platform.pubsub.subscribe(&service::events_channel(org.id())).await?;
         Ok((upgrade, auth, input, events))
     }
     .await;
     let (upgrade, auth, input, events) = match checked {
         Ok(parts) => parts,
-        Err(error) => return error_response(error, &headers, &state),
+        Err(error) => return error_response(error, &headers, &state.platform.config),
     };
     let cookie = request::cookie(&headers, session::cookie_name(state.platform.config.is_https()))
         .map(str::to_owned)

@@ -3,13 +3,15 @@
 //! whatever the size. Authorization as for the server functions: session, membership,
 //! `todos:read`.
 
-use app::{
+use crate::{
     AppError, ErrorCode,
+    api_error::error_response,
     auth::server::{AuthContext, RequestAuth},
+    orgs::scope::OrgScope,
     state::AppState,
     todos::{
         model::{ListTodosInput, Todo},
-        service::{ListQuery, export_query, list_error, to_todo},
+        service::{ListQuery, export_query, to_todo},
         store::{self, Cursor},
     },
 };
@@ -22,8 +24,6 @@ use axum::{
 };
 use futures::{StreamExt as _, stream};
 use serde::Deserialize;
-
-use crate::layers::error_response;
 
 /// Rows read per database round trip.
 const CHUNK: i64 = 500;
@@ -84,7 +84,7 @@ fn csv_row(out: &mut String, todo: &Todo) {
 /// Where the stream is.
 struct Progress {
     state: AppState,
-    org_id: String,
+    org: OrgScope,
     query: ListQuery,
     format: Format,
     cursor: Option<Cursor>,
@@ -105,7 +105,7 @@ async fn next_chunk(mut progress: Progress) -> Option<(Result<Bytes, std::io::Er
     }
     let page = store::list(
         &progress.state.platform.db,
-        &progress.org_id,
+        progress.org.id(),
         &progress.query.filters,
         progress.query.sort,
         progress.query.desc,
@@ -120,8 +120,7 @@ async fn next_chunk(mut progress: Progress) -> Option<(Result<Bytes, std::io::Er
             // The headers are gone already: end the body with an error, which the client sees
             // as a broken download rather than a truncated file.
             progress.done = true;
-            let error = list_error(error);
-            tracing::error!(?error, "export failed");
+            tracing::error!(%error, "export failed");
             return Some((Err(std::io::Error::other("export failed")), progress));
         }
     };
@@ -161,23 +160,23 @@ pub async fn todos(
         let auth = auth
             .and_then(|Extension(auth)| AuthContext::of_request(&auth))
             .ok_or_else(AppError::unauthenticated)?;
-        let (org_id, query) = export_query(&state.platform, &auth, &params.list).await?;
-        Ok((format, org_id, query, auth.user.id))
+        let (org, query) = export_query(&state.platform, &auth, &params.list).await?;
+        Ok((format, org, query))
     }
     .await;
-    let (format, org_id, query, user_id) = match result {
+    let (format, org, query) = match result {
         Ok(parts) => parts,
-        Err(error) => return error_response(error, &headers, &state),
+        Err(error) => return error_response(error, &headers, &state.platform.config),
     };
     let (content_type, extension) = match format {
         Format::Csv => ("text/csv; charset=utf-8", "csv"),
         Format::Ndjson => ("application/x-ndjson; charset=utf-8", "ndjson"),
     };
     let filename = format!("todos-{}.{extension}", platform::clock::now_utc().format("%Y-%m-%d"));
-    tracing::info!(%org_id, %user_id, extension, "export started");
+    tracing::info!(org_id = %org.id(), user_id = %org.user_id(), extension, "export started");
     let progress = Progress {
         state: state.clone(),
-        org_id,
+        org,
         cursor: query.cursor.clone(),
         query,
         format,
