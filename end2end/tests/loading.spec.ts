@@ -151,30 +151,28 @@ test.describe("every route loads cleanly on its own", () => {
     return problems;
   }
 
-  test("as a visitor", async ({ browser }) => {
-    const problems: string[] = [];
-    for (const path of visitor) {
+  // One test per route: each has the whole test timeout to itself, and a failure names its page.
+  for (const path of visitor) {
+    test(`as a visitor: ${path}`, async ({ browser }) => {
       const context = await browser.newContext();
-      problems.push(...(await visit(context, path)));
+      const problems = await visit(context, path);
       await context.close();
-    }
-    expect(problems).toEqual([]);
-  });
+      expect(problems).toEqual([]);
+    });
+  }
 
-  test("as a member of an organization", async ({ browser }) => {
-    test.setTimeout(60_000);
-    const { context: setup, slug, todo } = await member(browser, "routes");
-    const state = await setup.storageState();
-    await setup.close();
-    const problems: string[] = [];
-    for (const path of signedIn(slug, todo)) {
-      // A cold cache for every page, with the same session.
+  for (const [index, label] of signedIn("{org}", "{todo}").entries()) {
+    test(`as a member of an organization: ${label}`, async ({ browser }) => {
+      const { context: setup, slug, todo } = await member(browser, "routes");
+      const state = await setup.storageState();
+      await setup.close();
+      // A cold cache for the page, with the member's session.
       const context = await browser.newContext({ storageState: state });
-      problems.push(...(await visit(context, path)));
+      const problems = await visit(context, signedIn(slug, todo)[index]);
       await context.close();
-    }
-    expect(problems).toEqual([]);
-  });
+      expect(problems).toEqual([]);
+    });
+  }
 
   test("an unknown page answers 404 and still hydrates", async ({ page }) => {
     const response = await page.goto("/no-such-page");
