@@ -15,8 +15,11 @@ pub mod preferences;
 pub mod shell;
 pub mod system;
 pub mod todos;
+pub mod ui;
 pub mod validation;
 
+#[cfg(feature = "ssr")]
+pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod features;
 #[cfg(feature = "ssr")]

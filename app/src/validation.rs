@@ -22,18 +22,60 @@ pub fn validate<T>(input: &T) -> Result<(), AppError>
 where
     T: garde::Validate<Context = ()> + serde::Serialize,
 {
+    let fields = problems(input);
+    if fields.is_empty() { Ok(()) } else { Err(fields_error(fields)) }
+}
+
+/// What [`validate`] finds wrong with `input`, field by field.
+fn problems<T>(input: &T) -> Vec<(String, ErrorCode)>
+where
+    T: garde::Validate<Context = ()> + serde::Serialize,
+{
     let refused = text::refused_fields(input);
-    let rules = with_i18n(CodeMessages, || input.validate());
-    if refused.is_empty() {
-        return rules.map_err(report_to_error);
-    }
-    // A field holding a refused character reports that alone: its own rules are moot.
     let mut fields: Vec<(String, ErrorCode)> = Vec::new();
-    if let Err(report) = rules {
+    if let Err(report) = with_i18n(CodeMessages, || input.validate()) {
+        // A field holding a refused character reports that alone: its own rules are moot.
         fields.extend(report_fields(&report).filter(|(field, _)| !refused.contains(field)));
     }
     fields.extend(refused.into_iter().map(|field| (field, ErrorCode::ValInvalidFormat)));
-    Err(fields_error(fields))
+    fields
+}
+
+/// An input the edge turns into the value its service works with: every field parsed once,
+/// into its own type (a date, a priority, a sort), with a field-named `VAL_*` error where it
+/// cannot be. Services take the parsed value and never re-read the text.
+pub trait Parse: garde::Validate<Context = ()> + serde::Serialize {
+    /// The domain value.
+    type Parsed;
+
+    /// Parses every field, noting in `errors` each one that fails.
+    fn parse(&self, errors: &mut FieldErrors) -> Self::Parsed;
+}
+
+/// The fields that failed while parsing an input ([`Parse`]).
+#[derive(Debug, Default)]
+pub struct FieldErrors(Vec<(String, ErrorCode)>);
+
+impl FieldErrors {
+    /// The value of `field`, or `None` after noting its error (the parse then fails as a
+    /// whole, so a caller may stand in any value).
+    pub fn field<T>(&mut self, field: &str, parsed: Result<T, ErrorCode>) -> Option<T> {
+        parsed.map_err(|code| self.0.push((field.to_owned(), code))).ok()
+    }
+}
+
+/// `input` checked as [`validate`] does and parsed ([`Parse`]): every failure of either in
+/// one error, each field once.
+pub fn parse<T: Parse>(input: &T) -> Result<T::Parsed, AppError> {
+    let mut errors = FieldErrors::default();
+    let parsed = input.parse(&mut errors);
+    let mut fields = problems(input);
+    for (field, code) in errors.0 {
+        if !fields.iter().any(|(known, _)| *known == field) {
+            fields.push((field, code));
+        }
+    }
+    if fields.is_empty() { Ok(parsed) } else { Err(fields_error(fields)) }
 }
 
 /// A garde error for a custom rule, carrying `code`.

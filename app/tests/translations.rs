@@ -59,8 +59,9 @@ fn collect_keys(dir: &Path, used: &mut BTreeSet<String>) {
             collect_keys(&path, used);
         } else if path.extension().is_some_and(|e| e == "rs") {
             let text = fs::read_to_string(&path).expect("utf-8");
-            // Calls, and component props that take a key (`label`, `hint`, table columns).
-            for call in [".t(\"", "t_args(\"", " label=\"", " hint=\""] {
+            // Calls, and component props that take a key (`label`, `hint`, a card's `title`,
+            // table columns).
+            for call in [".t(\"", "t_args(\"", " label=\"", " hint=\"", " title=\""] {
                 for piece in text.split(call).skip(1) {
                     let key = piece.split('"').next().unwrap_or_default();
                     used.insert(key.to_owned());

@@ -2,6 +2,7 @@
 //! address, deletion) the password again.
 
 use platform::{Platform, config::Secret, password::hash_password};
+use tracing::field::Empty;
 
 use super::model::{
     ChangeEmailInput, ChangePasswordInput, DeleteAccountInput, ProfileInput, RevokeSessionInput,
@@ -32,6 +33,7 @@ fn display_time(time: chrono::NaiveDateTime) -> String {
 }
 
 /// The caller's sessions, the current one marked.
+#[tracing::instrument(skip_all, fields(user_id = Empty))]
 pub async fn list_sessions() -> Result<Vec<SessionInfo>, AppError> {
     let auth = AuthContext::require()?;
     let platform = AppState::platform()?;
@@ -50,6 +52,7 @@ pub async fn list_sessions() -> Result<Vec<SessionInfo>, AppError> {
 }
 
 /// Ends one of the caller's sessions (ending the current one signs out).
+#[tracing::instrument(skip_all, fields(user_id = Empty))]
 pub async fn revoke_session(input: RevokeSessionInput) -> Result<(), AppError> {
     let auth = AuthContext::require()?;
     validate(&input)?;
@@ -68,6 +71,7 @@ pub async fn revoke_session(input: RevokeSessionInput) -> Result<(), AppError> {
 }
 
 /// Ends every session of the caller except the current one. Returns how many ended.
+#[tracing::instrument(skip_all, fields(user_id = Empty))]
 pub async fn revoke_other_sessions() -> Result<usize, AppError> {
     let auth = AuthContext::require()?;
     let platform = AppState::platform()?;
@@ -77,6 +81,7 @@ pub async fn revoke_other_sessions() -> Result<usize, AppError> {
 }
 
 /// Sets the caller's name and language (the language also becomes this browser's).
+#[tracing::instrument(skip_all, fields(user_id = Empty))]
 pub async fn update_profile(mut input: ProfileInput) -> Result<SessionUser, AppError> {
     let auth = AuthContext::require()?;
     input.name = input.name.trim().to_owned();
@@ -94,6 +99,7 @@ pub async fn update_profile(mut input: ProfileInput) -> Result<SessionUser, AppE
 
 /// Changes the caller's password (the current one is required), ends every other session and
 /// gives this one a new token.
+#[tracing::instrument(skip_all, fields(user_id = Empty))]
 pub async fn change_password(input: ChangePasswordInput) -> Result<(), AppError> {
     let auth = AuthContext::require()?;
     validate(&input)?;
@@ -112,6 +118,7 @@ pub async fn change_password(input: ChangePasswordInput) -> Result<(), AppError>
 }
 
 /// Mails a confirmation link to a new address; the account moves there when it is followed.
+#[tracing::instrument(skip_all, fields(user_id = Empty))]
 pub async fn request_email_change(mut input: ChangeEmailInput) -> Result<(), AppError> {
     let auth = AuthContext::require()?;
     input.new_email = normalize_email(&input.new_email);
@@ -133,6 +140,7 @@ pub async fn request_email_change(mut input: ChangeEmailInput) -> Result<(), App
 }
 
 /// Moves the account to the address a change link was sent to.
+#[tracing::instrument(skip_all, fields(user_id = Empty))]
 pub async fn confirm_email_change(input: TokenInput) -> Result<(), AppError> {
     validate(&input)?;
     let platform = AppState::platform()?;
@@ -157,6 +165,7 @@ pub async fn confirm_email_change(input: TokenInput) -> Result<(), AppError> {
 }
 
 /// Deletes the caller's account after checking the password: profile, sessions and tokens.
+#[tracing::instrument(skip_all, fields(user_id = Empty))]
 pub async fn delete_account(input: DeleteAccountInput) -> Result<(), AppError> {
     let auth = AuthContext::require()?;
     validate(&input)?;

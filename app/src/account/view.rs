@@ -19,7 +19,7 @@ use crate::{
     },
     forms::{Field, FormAlert, Submit, form_error, query_param},
     i18n::{Locale, use_i18n},
-    shell::{TableHead, Tabs},
+    ui::{AuthCard, Loaded, TableHead, Tabs},
 };
 
 /// Renders `children` for a signed-in user; sends anyone else to sign in, and back here after.
@@ -227,16 +227,7 @@ fn SessionsList() -> impl IntoView {
         <section class="settings-block" aria-labelledby="sessions-title">
             <h2 id="sessions-title">{move || i18n.t("sessions-title")}</h2>
             <FormAlert error />
-            <Suspense fallback=move || view! { <p>{move || i18n.t("status-loading")}</p> }>
-                {move || {
-                    sessions
-                        .get()
-                        .map(|result| match result {
-                            Ok(list) => view! { <SessionTable list revoke sign_out /> }.into_any(),
-                            Err(error) => view! { <crate::shell::ErrorView error /> }.into_any(),
-                        })
-                }}
-            </Suspense>
+            <Loaded resource=sessions ok=move |list| view! { <SessionTable list revoke sign_out /> } />
             <ActionForm action=revoke_others>
                 <button type="submit">{move || i18n.t("sessions-revoke-others")}</button>
             </ActionForm>
@@ -325,14 +316,13 @@ pub fn ConfirmEmailPage() -> impl IntoView {
     continue_after(action, "/account?email_changed=1");
     let error = form_error(action);
     view! {
-        <section class="auth-card" aria-labelledby="confirm-email-title">
-            <h1 id="confirm-email-title">{move || i18n.t("confirm-email-title")}</h1>
+        <AuthCard id="confirm-email-title" title="confirm-email-title">
             <p>{move || i18n.t("confirm-email-body")}</p>
             <ActionForm action>
                 <FormAlert error />
                 <TokenFields />
                 <Submit label="confirm-email-submit" pending=action.pending() />
             </ActionForm>
-        </section>
+        </AuthCard>
     }
 }

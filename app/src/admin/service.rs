@@ -2,6 +2,7 @@
 //! whose confirmed address is in `ADMIN_EMAILS`, not acting as someone else.
 
 use platform::Platform;
+use tracing::field::Empty;
 
 use super::{
     model::{
@@ -9,14 +10,15 @@ use super::{
         UserInput, UserPage,
     },
     scope::AdminScope,
-    store::{self, AdminEntry},
+    store,
 };
 use crate::{
+    audit::AuditEntry,
     auth::server::{
         AuthContext,
-        service::redirect_after,
+        service::{self as accounts, redirect_after},
         session,
-        store::{self as accounts, UserRow},
+        store::UserRow,
     },
     error::{AppError, ErrorCode},
     state::AppState,
@@ -42,6 +44,7 @@ fn is_admin_account(platform: &Platform, user: &UserRow) -> bool {
 }
 
 /// Accounts, newest first, searchable by address and name.
+#[tracing::instrument(skip_all, fields(user_id = Empty))]
 pub async fn users(input: SearchInput) -> Result<UserPage, AppError> {
     let (platform, admin) = AdminScope::enter(&input).await?;
     let (q, page, offset) = page_of(&input);
@@ -70,6 +73,7 @@ pub async fn users(input: SearchInput) -> Result<UserPage, AppError> {
 }
 
 /// Organizations, newest first, searchable by name and slug, with member counts and plan.
+#[tracing::instrument(skip_all, fields(user_id = Empty))]
 pub async fn orgs(input: SearchInput) -> Result<OrgPage, AppError> {
     let (platform, admin) = AdminScope::enter(&input).await?;
     let (q, page, offset) = page_of(&input);
@@ -99,7 +103,7 @@ async fn target(
     admin: &AdminScope,
     user_id: &str,
 ) -> Result<UserRow, AppError> {
-    let user = accounts::user_by_id(&platform.db, user_id)
+    let user = accounts::account_by_id(platform, user_id)
         .await?
         .ok_or_else(|| AppError::not_found("user"))?;
     if user.id == admin.admin_id() || is_admin_account(platform, &user) {
@@ -111,6 +115,7 @@ async fn target(
 }
 
 /// Bans an account: it cannot sign in, and every session ends now.
+#[tracing::instrument(skip_all, fields(user_id = Empty))]
 pub async fn ban(input: BanInput) -> Result<(), AppError> {
     let (platform, admin) = AdminScope::enter(&input).await?;
     let user = target(&platform, &admin, &input.user_id).await?;
@@ -124,12 +129,9 @@ pub async fn ban(input: BanInput) -> Result<(), AppError> {
             Some(platform::clock::now_utc() + chrono::Duration::days(days))
         }
     };
-    let entry = AdminEntry {
-        action: "user.banned",
-        actor: admin.admin_id(),
-        target: &user.id,
-        details: serde_json::json!({ "reason": reason, "until": until.map(timestamp) }),
-    };
+    let entry = AuditEntry::new("user.banned", admin.admin_id())
+        .target(&user.id)
+        .details(serde_json::json!({ "reason": reason, "until": until.map(timestamp) }));
     store::set_ban(&platform.db, &admin, &user.id, Some(reason), until, &entry).await?;
     let ended = session::end_all(&platform, &user.id, None).await?;
     tracing::info!(user_id = %user.id, admin = %admin.admin_id(), ended, "account banned");
@@ -137,31 +139,25 @@ pub async fn ban(input: BanInput) -> Result<(), AppError> {
 }
 
 /// Lifts a ban.
+#[tracing::instrument(skip_all, fields(user_id = Empty))]
 pub async fn unban(input: UserInput) -> Result<(), AppError> {
     let (platform, admin) = AdminScope::enter(&input).await?;
     let user = target(&platform, &admin, &input.user_id).await?;
-    let entry = AdminEntry {
-        action: "user.unbanned",
-        actor: admin.admin_id(),
-        target: &user.id,
-        details: serde_json::json!({}),
-    };
+    let entry = AuditEntry::new("user.unbanned", admin.admin_id()).target(&user.id);
     store::set_ban(&platform.db, &admin, &user.id, None, None, &entry).await?;
     tracing::info!(user_id = %user.id, admin = %admin.admin_id(), "ban lifted");
     Ok(())
 }
 
 /// Ends every session of an account.
+#[tracing::instrument(skip_all, fields(user_id = Empty))]
 pub async fn revoke_sessions(input: UserInput) -> Result<u64, AppError> {
     let (platform, admin) = AdminScope::enter(&input).await?;
     let user = target(&platform, &admin, &input.user_id).await?;
     let ended = session::end_all(&platform, &user.id, None).await?;
-    let entry = AdminEntry {
-        action: "user.sessions_revoked",
-        actor: admin.admin_id(),
-        target: &user.id,
-        details: serde_json::json!({ "sessions": ended }),
-    };
+    let entry = AuditEntry::new("user.sessions_revoked", admin.admin_id())
+        .target(&user.id)
+        .details(serde_json::json!({ "sessions": ended }));
     store::record(&platform.db, &admin, &entry).await?;
     tracing::info!(user_id = %user.id, admin = %admin.admin_id(), ended, "sessions revoked");
     Ok(u64::try_from(ended).unwrap_or(0))
@@ -170,15 +166,11 @@ pub async fn revoke_sessions(input: UserInput) -> Result<u64, AppError> {
 /// Acts as an account: this browser's session becomes one of that account, marked as the
 /// administrator's and ending within the hour (the administrator's own session ends; stopping
 /// signs the administrator in again).
+#[tracing::instrument(skip_all, fields(user_id = Empty))]
 pub async fn impersonate(input: UserInput) -> Result<(), AppError> {
     let (platform, admin) = AdminScope::enter(&input).await?;
     let user = target(&platform, &admin, &input.user_id).await?;
-    let entry = AdminEntry {
-        action: "impersonation.started",
-        actor: admin.admin_id(),
-        target: &user.id,
-        details: serde_json::json!({}),
-    };
+    let entry = AuditEntry::new("impersonation.started", admin.admin_id()).target(&user.id);
     store::record(&platform.db, &admin, &entry).await?;
     session::start_as(&platform, &user.id, Some(admin.admin_id())).await?;
     tracing::warn!(user_id = %user.id, admin = %admin.admin_id(), "impersonation started");
@@ -187,16 +179,12 @@ pub async fn impersonate(input: UserInput) -> Result<(), AppError> {
 }
 
 /// Ends an impersonation: back to the administrator's own account.
+#[tracing::instrument(skip_all, fields(user_id = Empty))]
 pub async fn stop_impersonating() -> Result<(), AppError> {
     let admin = AdminScope::impersonating(&AuthContext::require()?)?;
     let platform = AppState::platform()?;
     let (admin_id, auth) = (admin.admin_id(), admin.auth());
-    let entry = AdminEntry {
-        action: "impersonation.stopped",
-        actor: admin_id,
-        target: &auth.user.id,
-        details: serde_json::json!({}),
-    };
+    let entry = AuditEntry::new("impersonation.stopped", admin_id).target(&auth.user.id);
     store::record(&platform.db, &admin, &entry).await?;
     // Ends the impersonation session (the request's) and signs the administrator in.
     session::start(&platform, admin_id).await?;
@@ -209,6 +197,7 @@ pub async fn stop_impersonating() -> Result<(), AppError> {
 const EVENTS_SHOWN: i64 = 50;
 
 /// The latest entries of the administrators' log.
+#[tracing::instrument(skip_all, fields(user_id = Empty))]
 pub async fn events() -> Result<Vec<AdminEvent>, AppError> {
     let (platform, admin) = AdminScope::enter_plain()?;
     let rows = store::recent_events(&platform.db, &admin, EVENTS_SHOWN).await?;

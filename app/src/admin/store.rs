@@ -1,5 +1,6 @@
 //! Platform administration storage: searches over every account and organization (the one
-//! place that reads across tenants: every function takes an [`AdminScope`]), bans and the administrators' log.
+//! place that reads across tenants: every function takes an [`AdminScope`]), bans and the
+//! administrators' log.
 
 use std::collections::HashMap;
 
@@ -10,7 +11,7 @@ use diesel::{
 };
 use platform::{
     Db, DbError,
-    clock::{new_id, now_utc},
+    clock::now_utc,
     db::{
         schema::{admin_audit_log, memberships, organizations, users},
         text::{contains_pattern, lower},
@@ -18,7 +19,13 @@ use platform::{
 };
 
 use super::scope::AdminScope;
-use crate::{auth::server::store::UserRow, orgs::store::OrgRow};
+// Accounts and organizations are read in the shape their own stores give them (the row
+// types, not those stores' queries).
+use crate::{
+    audit::{AuditEntry, admin_audit},
+    auth::server::store::UserRow,
+    orgs::store::OrgRow,
+};
 
 /// Accounts whose address or name contains `query`, newest first: `limit` of them from
 /// `offset`, and how many match in all.
@@ -123,38 +130,8 @@ pub async fn member_counts(
     Ok(rows.into_iter().collect())
 }
 
-/// An entry of the administrators' log.
-#[derive(Clone, Debug)]
-pub struct AdminEntry<'a> {
-    /// What happened.
-    pub action: &'static str,
-    /// The administrator.
-    pub actor: &'a str,
-    /// The account concerned.
-    pub target: &'a str,
-    /// Particulars.
-    pub details: serde_json::Value,
-}
-
-macro_rules! admin_audit {
-    ($conn:expr, $entry:expr) => {{
-        let entry: &AdminEntry<'_> = $entry;
-        diesel::insert_into(admin_audit_log::table)
-            .values((
-                admin_audit_log::id.eq(new_id()),
-                admin_audit_log::actor_user_id.eq(entry.actor),
-                admin_audit_log::action.eq(entry.action),
-                admin_audit_log::target_user_id.eq(entry.target),
-                admin_audit_log::details.eq(entry.details.to_string()),
-                admin_audit_log::created_at.eq(now_utc()),
-            ))
-            .execute($conn)
-            .await
-    }};
-}
-
 /// Records `entry` on its own.
-pub async fn record(db: &Db, _admin: &AdminScope, entry: &AdminEntry<'_>) -> Result<(), DbError> {
+pub async fn record(db: &Db, _admin: &AdminScope, entry: &AuditEntry) -> Result<(), DbError> {
     platform::with_conn!(db, conn => {
         admin_audit!(conn, entry)?;
     });
@@ -169,7 +146,7 @@ pub async fn set_ban(
     user_id: &str,
     reason: Option<&str>,
     until: Option<NaiveDateTime>,
-    entry: &AdminEntry<'_>,
+    entry: &AuditEntry,
 ) -> Result<bool, DbError> {
     let now = now_utc();
     let banned_at = reason.map(|_| now);

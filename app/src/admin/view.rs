@@ -17,8 +17,7 @@ use crate::{
     auth::view::{continue_after, use_current_user},
     forms::{FormAlert, form_error, query_param},
     i18n::use_i18n,
-    shell::ErrorView,
-    shell::{TableHead, Tabs},
+    ui::{Loaded, TableHead, Tabs},
 };
 
 /// The search and page of the URL.
@@ -154,31 +153,22 @@ fn AdminUsers() -> impl IntoView {
             <SearchForm action="/admin" label="admin-search-users" />
             {errors.into_iter().map(|error| view! { <FormAlert error /> }).collect_view()}
             {move || revoked().map(|text| view! { <p role="status">{text}</p> })}
-            <Suspense fallback=move || view! { <p>{move || i18n.t("status-loading")}</p> }>
-                {move || {
-                    users
-                        .get()
-                        .map(|result| match result {
-                            Ok(page) => {
-                                view! {
-                                    <table class="data-table" data-testid="admin-users">
-                                        <TableHead columns=&["team-email", "team-name", "admin-organizations", "admin-created", "admin-status"] actions=true />
-                                        <tbody>
-                                            {page
-                                                .users
-                                                .into_iter()
-                                                .map(|user| view! { <UserRow user actions /> })
-                                                .collect_view()}
-                                        </tbody>
-                                    </table>
-                                    <Pager path="/admin" page=page.page pages=page.pages total=page.total />
-                                }
-                                    .into_any()
-                            }
-                            Err(error) => view! { <ErrorView error /> }.into_any(),
-                        })
-                }}
-            </Suspense>
+            <Loaded
+                resource=users
+                ok=move |page| view! {
+                    <table class="data-table" data-testid="admin-users">
+                        <TableHead columns=&["team-email", "team-name", "admin-organizations", "admin-created", "admin-status"] actions=true />
+                        <tbody>
+                            {page
+                                .users
+                                .into_iter()
+                                .map(|user| view! { <UserRow user actions /> })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                    <Pager path="/admin" page=page.page pages=page.pages total=page.total />
+                }
+            />
             <h2>{move || i18n.t("admin-events")}</h2>
             <Suspense fallback=|| ()>
                 {move || {
@@ -318,48 +308,39 @@ pub fn AdminOrgsPage() -> impl IntoView {
 
 #[component]
 fn AdminOrgs() -> impl IntoView {
-    let i18n = use_i18n();
     let input = search_input();
     let orgs = Resource::new(move || input.get(), admin_orgs);
     view! {
         <section class="admin">
             <AdminNav />
             <SearchForm action="/admin/orgs" label="admin-search-orgs" />
-            <Suspense fallback=move || view! { <p>{move || i18n.t("status-loading")}</p> }>
-                {move || {
-                    orgs.get()
-                        .map(|result| match result {
-                            Ok(page) => {
-                                view! {
-                                    <table class="data-table" data-testid="admin-orgs">
-                                        <TableHead columns=&["field-org-name", "field-org-address", "team-members-title", "admin-plan", "admin-created"] />
-                                        <tbody>
-                                            {page
-                                                .orgs
-                                                .into_iter()
-                                                .map(|org| {
-                                                    let slug = org.slug.clone();
-                                                    view! {
-                                                        <tr data-org=slug>
-                                                            <td>{org.name}</td>
-                                                            <td><code>{org.slug}</code></td>
-                                                            <td data-testid="org-members">{org.members}</td>
-                                                            <td>{org.plan}</td>
-                                                            <td>{org.created_at}</td>
-                                                        </tr>
-                                                    }
-                                                })
-                                                .collect_view()}
-                                        </tbody>
-                                    </table>
-                                    <Pager path="/admin/orgs" page=page.page pages=page.pages total=page.total />
-                                }
-                                    .into_any()
-                            }
-                            Err(error) => view! { <ErrorView error /> }.into_any(),
-                        })
-                }}
-            </Suspense>
+            <Loaded
+                resource=orgs
+                ok=move |page| view! {
+                    <table class="data-table" data-testid="admin-orgs">
+                        <TableHead columns=&["field-org-name", "field-org-address", "team-members-title", "admin-plan", "admin-created"] />
+                        <tbody>
+                            {page
+                                .orgs
+                                .into_iter()
+                                .map(|org| {
+                                    let slug = org.slug.clone();
+                                    view! {
+                                        <tr data-org=slug>
+                                            <td>{org.name}</td>
+                                            <td><code>{org.slug}</code></td>
+                                            <td data-testid="org-members">{org.members}</td>
+                                            <td>{org.plan}</td>
+                                            <td>{org.created_at}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                    <Pager path="/admin/orgs" page=page.page pages=page.pages total=page.total />
+                }
+            />
         </section>
     }
     .into_any()

@@ -18,6 +18,7 @@ use crate::{
     error::AppError,
     forms::{Field, FormAlert, Submit, form_error, query_param},
     i18n::use_i18n,
+    ui::AuthCard,
 };
 
 /// The signed-in user of the page, shared by the shell and the pages.
@@ -167,8 +168,7 @@ pub fn SignUpPage() -> impl IntoView {
     continue_after(action, "/orgs");
     let error = form_error(action);
     view! {
-        <section class="auth-card" aria-labelledby="sign-up-title">
-            <h1 id="sign-up-title">{move || i18n.t("sign-up-title")}</h1>
+        <AuthCard id="sign-up-title" title="sign-up-title">
             <ActionForm action attr:novalidate=true>
                 <FormAlert error />
                 <Field name="name" label="field-name" error autocomplete="name" maxlength=100 />
@@ -190,7 +190,7 @@ pub fn SignUpPage() -> impl IntoView {
                 {move || i18n.t("sign-up-have-account")} " "
                 <A href="/sign-in">{move || i18n.t("sign-in-link")}</A>
             </p>
-        </section>
+        </AuthCard>
     }
 }
 
@@ -202,8 +202,7 @@ pub fn SignInPage() -> impl IntoView {
     continue_after(action, "/orgs");
     let error = form_error(action);
     view! {
-        <section class="auth-card" aria-labelledby="sign-in-title">
-            <h1 id="sign-in-title">{move || i18n.t("sign-in-title")}</h1>
+        <AuthCard id="sign-in-title" title="sign-in-title">
             <SignInMethods current="/sign-in" />
             <ActionForm action attr:novalidate=true>
                 <FormAlert error />
@@ -226,7 +225,7 @@ pub fn SignInPage() -> impl IntoView {
                 {move || i18n.t("sign-in-no-account")} " "
                 <A href="/sign-up">{move || i18n.t("sign-up-link")}</A>
             </p>
-        </section>
+        </AuthCard>
     }
 }
 
@@ -237,8 +236,7 @@ pub fn MagicLinkRequestPage() -> impl IntoView {
     let action = ServerAction::<RequestMagicLink>::new();
     let error = form_error(action);
     view! {
-        <section class="auth-card" aria-labelledby="magic-title">
-            <h1 id="magic-title">{move || i18n.t("sign-in-title")}</h1>
+        <AuthCard id="magic-title" title="sign-in-title">
             <SignInMethods current="/sign-in/link" />
             <p>{move || i18n.t("magic-link-intro")}</p>
             <ActionForm action attr:novalidate=true>
@@ -247,7 +245,7 @@ pub fn MagicLinkRequestPage() -> impl IntoView {
                 <ReturnTo />
                 <Submit label="magic-link-submit" pending=action.pending() />
             </ActionForm>
-        </section>
+        </AuthCard>
     }
 }
 
@@ -263,8 +261,7 @@ pub fn CodeSignInPage() -> impl IntoView {
     let sent = query_param("sent");
     let email = query_param("email");
     view! {
-        <section class="auth-card" aria-labelledby="code-title">
-            <h1 id="code-title">{move || i18n.t("sign-in-title")}</h1>
+        <AuthCard id="code-title" title="sign-in-title">
             <SignInMethods current="/sign-in/code" />
             <Show
                 when=move || sent.get().is_some()
@@ -292,7 +289,7 @@ pub fn CodeSignInPage() -> impl IntoView {
                     <A href="/sign-in/code">{move || i18n.t("code-request-again")}</A>
                 </p>
             </Show>
-        </section>
+        </AuthCard>
     }
 }
 
@@ -307,13 +304,12 @@ pub fn CheckEmailPage() -> impl IntoView {
         _ => i18n.t("check-email-body"),
     };
     view! {
-        <section class="auth-card" aria-labelledby="check-email-title">
-            <h1 id="check-email-title">{move || i18n.t("check-email-title")}</h1>
+        <AuthCard id="check-email-title" title="check-email-title">
             <p role="status">{body}</p>
             <p class="auth-alt">
                 <A href="/sign-in">{move || i18n.t("back-to-sign-in")}</A>
             </p>
-        </section>
+        </AuthCard>
     }
 }
 
@@ -336,15 +332,14 @@ pub fn VerifyEmailPage() -> impl IntoView {
     continue_after(action, "/?verified=1");
     let error = form_error(action);
     view! {
-        <section class="auth-card" aria-labelledby="verify-title">
-            <h1 id="verify-title">{move || i18n.t("verify-title")}</h1>
+        <AuthCard id="verify-title" title="verify-title">
             <p>{move || i18n.t("verify-body")}</p>
             <ActionForm action>
                 <FormAlert error />
                 <TokenFields />
                 <Submit label="verify-submit" pending=action.pending() />
             </ActionForm>
-        </section>
+        </AuthCard>
     }
 }
 
@@ -356,8 +351,7 @@ pub fn MagicLinkPage() -> impl IntoView {
     continue_after(action, "/orgs");
     let error = form_error(action);
     view! {
-        <section class="auth-card" aria-labelledby="magic-link-title">
-            <h1 id="magic-link-title">{move || i18n.t("magic-link-title")}</h1>
+        <AuthCard id="magic-link-title" title="magic-link-title">
             <p>{move || i18n.t("magic-link-body")}</p>
             <ActionForm action>
                 <FormAlert error />
@@ -367,7 +361,7 @@ pub fn MagicLinkPage() -> impl IntoView {
             <p class="auth-alt">
                 <A href="/sign-in/link">{move || i18n.t("magic-link-request-again")}</A>
             </p>
-        </section>
+        </AuthCard>
     }
 }
 
@@ -378,8 +372,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let action = ServerAction::<RequestPasswordReset>::new();
     let error = form_error(action);
     view! {
-        <section class="auth-card" aria-labelledby="forgot-title">
-            <h1 id="forgot-title">{move || i18n.t("forgot-title")}</h1>
+        <AuthCard id="forgot-title" title="forgot-title">
             <p>{move || i18n.t("forgot-intro")}</p>
             <ActionForm action attr:novalidate=true>
                 <FormAlert error />
@@ -389,21 +382,19 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             <p class="auth-alt">
                 <A href="/sign-in">{move || i18n.t("back-to-sign-in")}</A>
             </p>
-        </section>
+        </AuthCard>
     }
 }
 
 /// `/reset-password?token=…`.
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
-    let i18n = use_i18n();
     let action = ServerAction::<ResetPassword>::new();
     continue_after(action, "/orgs");
     let error = form_error(action);
     let token = query_param("token");
     view! {
-        <section class="auth-card" aria-labelledby="reset-title">
-            <h1 id="reset-title">{move || i18n.t("reset-title")}</h1>
+        <AuthCard id="reset-title" title="reset-title">
             <ActionForm action attr:novalidate=true>
                 <FormAlert error />
                 <input type="hidden" name="token" value=move || token.get().unwrap_or_default() />
@@ -419,7 +410,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 />
                 <Submit label="reset-submit" pending=action.pending() />
             </ActionForm>
-        </section>
+        </AuthCard>
     }
 }
 

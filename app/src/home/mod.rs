@@ -4,8 +4,8 @@ use leptos::prelude::*;
 
 use crate::{
     i18n::use_i18n,
-    shell::ErrorView,
     system::{SystemInfo, system_status},
+    ui::Loaded,
 };
 
 /// Translation keys (title, body) of the feature cards.
@@ -53,16 +53,7 @@ fn StatusPanel() -> impl IntoView {
     view! {
         <section class="status" aria-labelledby="status-title">
             <h2 id="status-title">{move || i18n.t("status-title")}</h2>
-            <Suspense fallback=move || view! { <p>{move || i18n.t("status-loading")}</p> }>
-                {move || {
-                    status
-                        .get()
-                        .map(|result| match result {
-                            Ok(status) => view! { <StatusList status /> }.into_any(),
-                            Err(error) => view! { <ErrorView error /> }.into_any(),
-                        })
-                }}
-            </Suspense>
+            <Loaded resource=status ok=move |status| view! { <StatusList status /> } />
         </section>
     }
 }

@@ -3,6 +3,7 @@
 //! token, which stands for that one invitation.
 
 use platform::{Platform, token};
+use tracing::field::Empty;
 
 use super::{
     model::{
@@ -12,14 +13,16 @@ use super::{
     store::{self, Accepted, InviteRefused, NewInvitation},
 };
 use crate::{
+    audit::AuditEntry,
     auth::{
         model::normalize_email,
         server::{
             AuthContext,
             limits::{self, email_key},
             mail::{Payload, compose_message},
-            service::{MailContext, redirect_after, send_in_background, token_invalid},
-            store as accounts,
+            service::{
+                self as accounts, MailContext, redirect_after, send_in_background, token_invalid,
+            },
         },
     },
     error::{AppError, ErrorCode},
@@ -28,7 +31,6 @@ use crate::{
         permissions::{Permission, Role},
         scope::{OrgId, OrgScope},
         service::member_limit,
-        store::AuditEntry,
     },
     state::AppState,
     validation::validate,
@@ -87,7 +89,7 @@ async fn send_invitation(
     secret: &str,
 ) -> Result<(), AppError> {
     let context = MailContext::of_request()?;
-    let recipient = accounts::user_by_email(&platform.db, email).await?;
+    let recipient = accounts::account_by_email(platform, email).await?;
     let locale = context.locale_for(recipient.as_ref().map(|user| user.locale.as_str()));
     let name = recipient.as_ref().map_or(email, |user| user.name.as_str());
     let link = Payload::Link(context.link(&format!("/invitations/accept?token={secret}")));
@@ -109,6 +111,7 @@ async fn send_invitation(
 }
 
 /// Invites `email` to the organization with a role (`invitation:create`; never as owner).
+#[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]
 pub async fn create(mut input: InviteInput) -> Result<InvitationInfo, AppError> {
     input.email = normalize_email(&input.email);
     let (platform, org) = OrgScope::enter(&input, Permission::InvitationCreate).await?;
@@ -161,6 +164,7 @@ pub async fn create(mut input: InviteInput) -> Result<InvitationInfo, AppError> 
 }
 
 /// The organization's open invitations (`invitation:create`).
+#[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]
 pub async fn list(input: OrgInput) -> Result<Vec<InvitationInfo>, AppError> {
     let (platform, org) = OrgScope::enter(&input, Permission::InvitationCreate).await?;
     let now = platform::clock::now_utc();
@@ -183,6 +187,7 @@ pub async fn list(input: OrgInput) -> Result<Vec<InvitationInfo>, AppError> {
 
 /// Sends an invitation again with a new link and a new 48-hour expiry (`invitation:create`);
 /// the old link stops working.
+#[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]
 pub async fn resend(input: InvitationInput) -> Result<(), AppError> {
     let (platform, org) = OrgScope::enter(&input, Permission::InvitationCreate).await?;
     require_verified(&platform, org.auth())?;
@@ -206,6 +211,7 @@ pub async fn resend(input: InvitationInput) -> Result<(), AppError> {
 }
 
 /// Withdraws an invitation (`invitation:cancel`); its link stops working.
+#[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]
 pub async fn cancel(input: InvitationInput) -> Result<(), AppError> {
     let (platform, org) = OrgScope::enter(&input, Permission::InvitationCancel).await?;
     let entry = AuditEntry::new("invitation.cancelled", org.user_id());
@@ -217,6 +223,7 @@ pub async fn cancel(input: InvitationInput) -> Result<(), AppError> {
 }
 
 /// What the link's holder is invited to (no sign-in needed: the token is the credential).
+#[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]
 pub async fn preview(input: InvitationTokenInput) -> Result<InvitationPreview, AppError> {
     validate(&input)?;
     let platform = AppState::platform()?;
@@ -224,7 +231,7 @@ pub async fn preview(input: InvitationTokenInput) -> Result<InvitationPreview, A
         store::by_token(&platform.db, &token::hash_token(&input.token))
             .await?
             .ok_or_else(token_invalid)?;
-    let has_account = accounts::user_by_email(&platform.db, &row.email).await?.is_some();
+    let has_account = accounts::account_by_email(&platform, &row.email).await?.is_some();
     Ok(InvitationPreview {
         organization,
         invited_by,
@@ -236,6 +243,7 @@ pub async fn preview(input: InvitationTokenInput) -> Result<InvitationPreview, A
 
 /// Joins the organization of an invitation addressed to the signed-in user. Following the
 /// mailed link proves the address, so it also counts as confirming it.
+#[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]
 pub async fn accept(input: InvitationTokenInput) -> Result<OrgSummary, AppError> {
     let auth = AuthContext::require()?;
     validate(&input)?;
@@ -249,9 +257,7 @@ pub async fn accept(input: InvitationTokenInput) -> Result<OrgSummary, AppError>
                 .with_detail("reason", "invitation_other_email"));
         }
     };
-    if accounts::mark_email_verified(&platform.db, &auth.user.id, &auth.user.email).await? {
-        crate::auth::server::service::refresh_sessions(&platform, &auth.user.id).await?;
-    }
+    accounts::confirm_email(&platform, &auth.user.id, &auth.user.email).await?;
     let org = OrgScope::require(&platform, &auth, &org_id, Permission::OrganizationRead).await?;
     tracing::info!(org_id = %org.id(), user_id = %auth.user.id, "invitation accepted");
     redirect_after(None, &format!("/o/{}", org.slug()));
@@ -259,6 +265,7 @@ pub async fn accept(input: InvitationTokenInput) -> Result<OrgSummary, AppError>
 }
 
 /// Declines an invitation (no sign-in needed: the token is the credential).
+#[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]
 pub async fn decline(input: InvitationTokenInput) -> Result<(), AppError> {
     validate(&input)?;
     let platform = AppState::platform()?;

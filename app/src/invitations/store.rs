@@ -12,9 +12,9 @@ use platform::{
     db::schema::{invitations, memberships, organizations, users},
 };
 
-use crate::orgs::{
-    scope::OrgId,
-    store::{AuditEntry, audit, lock_org},
+use crate::{
+    audit::{AuditEntry, org_audit},
+    orgs::scope::{OrgId, lock_org},
 };
 
 /// An open invitation as stored.
@@ -115,7 +115,7 @@ pub async fn invite(
             .values((invitations::organization_id.eq(org_id.as_str()), new))
             .execute(conn)
             .await?;
-        audit!(conn, org_id.as_str(), entry)?;
+        org_audit!(conn, org_id.as_str(), entry)?;
         Ok(Ok(()))
     })
 }
@@ -187,7 +187,7 @@ pub async fn cancel(
         if let Some(details) = entry.details.as_object_mut() {
             details.insert("email".into(), email.into());
         }
-        audit!(conn, org_id.as_str(), &entry)?;
+        org_audit!(conn, org_id.as_str(), &entry)?;
         Ok(true)
     })
 }
@@ -272,7 +272,7 @@ pub async fn accept(db: &Db, hash: &str, user_id: &str, email: &str) -> Result<A
                 .target(user_id)
                 .details(serde_json::json!({ "role": invitation.role }));
             entry.details["invited_by"] = invitation.invited_by.clone().into();
-            audit!(conn, &org_id, &entry)?;
+            org_audit!(conn, &org_id, &entry)?;
         }
         Ok(Accepted::Joined(org_id))
     })
@@ -299,7 +299,7 @@ pub async fn decline(db: &Db, hash: &str) -> Result<Option<String>, DbError> {
             target: None,
             details: serde_json::json!({ "email": email }),
         };
-        audit!(conn, &org_id, &entry)?;
+        org_audit!(conn, &org_id, &entry)?;
         Ok(Some(org_id))
     })
 }

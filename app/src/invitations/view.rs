@@ -16,7 +16,7 @@ use crate::{
     },
     forms::{FormAlert, form_error, query_param},
     i18n::use_i18n,
-    shell::ErrorView,
+    ui::{AuthCard, ErrorView},
 };
 
 /// `/invitations/accept?token=…`.
@@ -29,8 +29,7 @@ pub fn AcceptInvitationPage() -> impl IntoView {
         |token| preview_invitation(InvitationTokenInput { token }),
     );
     view! {
-        <section class="auth-card" aria-labelledby="invitation-title">
-            <h1 id="invitation-title">{move || i18n.t("invitation-title")}</h1>
+        <AuthCard id="invitation-title" title="invitation-title">
             <Suspense fallback=move || view! { <p>{move || i18n.t("status-loading")}</p> }>
                 {move || {
                     preview
@@ -49,7 +48,7 @@ pub fn AcceptInvitationPage() -> impl IntoView {
                         })
                 }}
             </Suspense>
-        </section>
+        </AuthCard>
     }
     .into_any()
 }

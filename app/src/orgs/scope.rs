@@ -18,7 +18,12 @@ use super::{
     permissions::{Permission, Role},
     store,
 };
-use crate::{auth::server::AuthContext, error::AppError, state::AppState, validation::validate};
+use crate::{
+    auth::server::AuthContext,
+    error::AppError,
+    state::AppState,
+    validation::{Parse, parse, validate},
+};
 
 /// The input of an organization-scoped function: it names its organization (`org`).
 pub trait ScopedInput: garde::Validate<Context = ()> + Serialize {
@@ -37,6 +42,20 @@ macro_rules! org_inputs {
         })+
     };
 }
+
+/// Takes the write lock of an organization's row without changing it (a no-op `UPDATE`), so
+/// concurrent changes to its memberships run one after the other: for a feature whose
+/// transaction changes who belongs to an organization (joining by invitation, a seat limit).
+macro_rules! lock_org {
+    ($conn:expr, $org_id:expr) => {{
+        use platform::db::schema::organizations;
+        diesel::update(organizations::table.find($org_id))
+            .set(organizations::updated_at.eq(organizations::updated_at))
+            .execute($conn)
+            .await
+    }};
+}
+pub(crate) use lock_org;
 
 /// The organization a request acts in, the caller's role there, and the permission checked.
 /// Built only by [`OrgScope::require`], after the membership was read on this very request.
@@ -57,14 +76,33 @@ impl OrgScope {
         input: &I,
         permission: Permission,
     ) -> Result<(Platform, Self), AppError> {
-        let auth = AuthContext::require()?;
-        let platform = AppState::platform()?;
-        let scope = Self::check(&platform, &auth, input, permission).await?;
+        let (platform, scope, ()) = Self::entered(input, permission, validate).await?;
         Ok((platform, scope))
     }
 
+    /// [`OrgScope::enter`] for an input the edge parses ([`Parse`]): the parsed value in
+    /// place of the text, its field errors at the same step as validation's.
+    pub async fn enter_parsed<I: ScopedInput + Parse>(
+        input: &I,
+        permission: Permission,
+    ) -> Result<(Platform, Self, I::Parsed), AppError> {
+        Self::entered(input, permission, parse).await
+    }
+
+    async fn entered<I: ScopedInput, P>(
+        input: &I,
+        permission: Permission,
+        check: impl FnOnce(&I) -> Result<P, AppError>,
+    ) -> Result<(Platform, Self, P), AppError> {
+        let auth = AuthContext::require()?;
+        let platform = AppState::platform()?;
+        let checked = check(input)?;
+        let scope = Self::require(&platform, &auth, input.org(), permission).await?;
+        Ok((platform, scope, checked))
+    }
+
     /// [`OrgScope::enter`] for a handler that has the platform and the caller already (the
-    /// export, the realtime socket): the input valid, then [`OrgScope::require`].
+    /// realtime socket): the input valid, then [`OrgScope::require`].
     pub async fn check<I: ScopedInput>(
         platform: &Platform,
         auth: &AuthContext,
@@ -73,6 +111,17 @@ impl OrgScope {
     ) -> Result<Self, AppError> {
         validate(input)?;
         Self::require(platform, auth, input.org(), permission).await
+    }
+
+    /// [`OrgScope::check`] for an input the edge parses (the export's list query).
+    pub async fn check_parsed<I: ScopedInput + Parse>(
+        platform: &Platform,
+        auth: &AuthContext,
+        input: &I,
+        permission: Permission,
+    ) -> Result<(Self, I::Parsed), AppError> {
+        let parsed = parse(input)?;
+        Ok((Self::require(platform, auth, input.org(), permission).await?, parsed))
     }
 
     /// `auth`'s membership in `org_id` with a role granting `permission`: `BIZ_NOT_FOUND`
@@ -85,6 +134,11 @@ impl OrgScope {
         org_id: &str,
         permission: Permission,
     ) -> Result<Self, AppError> {
+        // The tenant and caller of the service span this runs in (`#[tracing::instrument]`
+        // declares both fields empty), recorded before the check so a refusal is attributed.
+        let span = tracing::Span::current();
+        span.record("org_id", org_id);
+        span.record("user_id", auth.user.id.as_str());
         let (org, role) = store::membership(&platform.db, org_id, &auth.user.id)
             .await?
             .ok_or_else(|| AppError::not_found("organization"))?;
@@ -97,6 +151,11 @@ impl OrgScope {
         };
         scope.also(permission)?;
         Ok(scope)
+    }
+
+    /// Whether `user_id` belongs to this organization (an assignee, a recipient).
+    pub async fn has_member(&self, platform: &Platform, user_id: &str) -> Result<bool, AppError> {
+        Ok(store::membership(&platform.db, &self.id, user_id).await?.is_some())
     }
 
     /// A further permission that only some requests need (assigning a todo to someone else).

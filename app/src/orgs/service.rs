@@ -2,6 +2,7 @@
 //! existing organization enters it through [`OrgScope`] with the permission it needs.
 
 use platform::Platform;
+use tracing::field::Empty;
 
 use super::{
     model::{
@@ -10,9 +11,10 @@ use super::{
     },
     permissions::{Permission, Role},
     scope::OrgScope,
-    store::{self, AuditEntry, ChangeRefused, MembershipChange},
+    store::{self, ChangeRefused, MembershipChange},
 };
 use crate::{
+    audit::AuditEntry,
     auth::server::{AuthContext, service::redirect_after},
     error::{AppError, ErrorCode},
     state::AppState,
@@ -33,6 +35,7 @@ fn map_unique(error: platform::DbError) -> AppError {
 }
 
 /// The caller's organizations.
+#[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]
 pub async fn list() -> Result<Vec<OrgSummary>, AppError> {
     let auth = AuthContext::require()?;
     let platform = AppState::platform()?;
@@ -46,6 +49,7 @@ pub async fn list() -> Result<Vec<OrgSummary>, AppError> {
 }
 
 /// The caller's organization with this slug (404 when there is none or they are not a member).
+#[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]
 pub async fn by_slug(input: SlugInput) -> Result<OrgSummary, AppError> {
     let auth = AuthContext::require()?;
     validate(&input)?;
@@ -76,6 +80,7 @@ async fn free_slug(platform: &Platform, name: &str) -> Result<String, AppError> 
 }
 
 /// Creates an organization owned by the caller.
+#[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]
 pub async fn create(mut input: CreateOrgInput) -> Result<OrgSummary, AppError> {
     let auth = AuthContext::require()?;
     input.name = input.name.trim().to_owned();
@@ -99,6 +104,7 @@ pub async fn create(mut input: CreateOrgInput) -> Result<OrgSummary, AppError> {
 }
 
 /// Renames an organization and sets its slug (`organization:update`).
+#[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]
 pub async fn update(mut input: UpdateOrgInput) -> Result<OrgSummary, AppError> {
     input.name = input.name.trim().to_owned();
     input.slug = input.slug.trim().to_owned();
@@ -124,6 +130,7 @@ pub async fn update(mut input: UpdateOrgInput) -> Result<OrgSummary, AppError> {
 }
 
 /// Deletes an organization (`organization:delete`, owners only) with everything in it.
+#[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]
 pub async fn delete(input: OrgInput) -> Result<(), AppError> {
     let (platform, org) = OrgScope::enter(&input, Permission::OrganizationDelete).await?;
     ensure_no_paid_subscription(&platform, &org).await?;
@@ -174,6 +181,7 @@ async fn role_of(platform: &Platform, org: &OrgScope, user_id: &str) -> Result<R
 }
 
 /// The members of an organization (any member may see them).
+#[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]
 pub async fn members(input: OrgInput) -> Result<Vec<MemberInfo>, AppError> {
     let (platform, org) = OrgScope::enter(&input, Permission::OrganizationRead).await?;
     let rows = store::members(&platform.db, org.id()).await?;
@@ -193,6 +201,7 @@ pub async fn members(input: OrgInput) -> Result<Vec<MemberInfo>, AppError> {
 
 /// Changes a member's role (`member:update`). Admins manage admins, members and viewers; only
 /// owners make or unmake owners. The last owner keeps the role.
+#[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]
 pub async fn change_role(input: ChangeRoleInput) -> Result<(), AppError> {
     let (platform, org) = OrgScope::enter(&input, Permission::MemberUpdate).await?;
     let role: Role = input
@@ -220,6 +229,7 @@ pub async fn change_role(input: ChangeRoleInput) -> Result<(), AppError> {
 }
 
 /// Removes a member (`member:delete`). Only owners remove owners; the last owner stays.
+#[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]
 pub async fn remove_member(input: MemberInput) -> Result<(), AppError> {
     let (platform, org) = OrgScope::enter(&input, Permission::MemberDelete).await?;
     let target = role_of(&platform, &org, &input.user_id).await?;
@@ -241,6 +251,7 @@ pub async fn remove_member(input: MemberInput) -> Result<(), AppError> {
 }
 
 /// Leaves an organization (any member; not its last owner).
+#[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]
 pub async fn leave(input: OrgInput) -> Result<(), AppError> {
     let (platform, org) = OrgScope::enter(&input, Permission::OrganizationLeave).await?;
     let entry = AuditEntry::new("member.left", org.user_id()).target(org.user_id());
@@ -259,6 +270,7 @@ pub async fn leave(input: OrgInput) -> Result<(), AppError> {
 }
 
 /// Hands ownership to another member (owners only): they become an owner, the caller an admin.
+#[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]
 pub async fn transfer(input: MemberInput) -> Result<(), AppError> {
     let (platform, org) = OrgScope::enter(&input, Permission::OrganizationTransfer).await?;
     if input.user_id == org.user_id() {
@@ -279,6 +291,7 @@ pub async fn transfer(input: MemberInput) -> Result<(), AppError> {
 pub const AUDIT_PAGE_SIZE: i64 = 50;
 
 /// One page of an organization's audit log, newest first (`audit:read`: owners and admins).
+#[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]
 pub async fn audit(input: AuditInput) -> Result<AuditPage, AppError> {
     let (platform, org) = OrgScope::enter(&input, Permission::AuditRead).await?;
     let before = input.before.as_deref().map(str::trim).filter(|b| !b.is_empty());
@@ -308,6 +321,7 @@ pub async fn audit(input: AuditInput) -> Result<AuditPage, AppError> {
 
 /// The organizations `user_id` solely owns while others are members (their account cannot go
 /// before ownership is handed over).
+#[tracing::instrument(skip_all, fields(user_id = %user_id))]
 pub async fn solely_owned_with_others(
     platform: &Platform,
     user_id: &str,
@@ -316,6 +330,7 @@ pub async fn solely_owned_with_others(
 }
 
 /// Deletes the organizations whose only member is `user_id` (their account is being deleted).
+#[tracing::instrument(skip_all, fields(user_id = %user_id))]
 pub async fn delete_where_only_member(platform: &Platform, user_id: &str) -> Result<(), AppError> {
     Ok(store::delete_where_only_member(&platform.db, user_id).await?)
 }

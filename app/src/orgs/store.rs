@@ -8,7 +8,8 @@ use platform::{
     db::schema::{audit_log, memberships, organizations},
 };
 
-use super::id::OrgId;
+use super::{id::OrgId, scope::lock_org};
+use crate::audit::{AuditEntry, org_audit};
 
 /// An organization as stored.
 #[derive(Clone, Debug, diesel::Queryable, diesel::Selectable)]
@@ -44,61 +45,6 @@ struct NewMembership<'a> {
     role: &'a str,
     created_at: NaiveDateTime,
 }
-
-/// An audit-log entry to write with the change it describes (same transaction).
-#[derive(Clone, Debug)]
-pub struct AuditEntry {
-    /// What happened, e.g. `member.removed`.
-    pub action: &'static str,
-    /// Who did it.
-    pub actor: Option<String>,
-    /// Whom it concerned.
-    pub target: Option<String>,
-    /// Particulars, a JSON object.
-    pub details: serde_json::Value,
-}
-
-impl AuditEntry {
-    /// An entry for `action` by `actor`.
-    pub fn new(action: &'static str, actor: &str) -> Self {
-        Self { action, actor: Some(actor.to_owned()), target: None, details: serde_json::json!({}) }
-    }
-
-    /// Names the person the action concerned.
-    #[must_use]
-    pub fn target(mut self, user_id: &str) -> Self {
-        self.target = Some(user_id.to_owned());
-        self
-    }
-
-    /// Adds particulars.
-    #[must_use]
-    pub fn details(mut self, details: serde_json::Value) -> Self {
-        self.details = details;
-        self
-    }
-}
-
-/// Writes `$entry` for organization `$org_id` on `$conn` (inside the caller's transaction).
-macro_rules! audit {
-    ($conn:expr, $org_id:expr, $entry:expr) => {{
-        use platform::db::schema::audit_log;
-        let entry: &$crate::orgs::store::AuditEntry = $entry;
-        diesel::insert_into(audit_log::table)
-            .values((
-                audit_log::id.eq(platform::clock::new_id()),
-                audit_log::organization_id.eq($org_id),
-                audit_log::actor_user_id.eq(entry.actor.as_deref()),
-                audit_log::action.eq(entry.action),
-                audit_log::target_user_id.eq(entry.target.as_deref()),
-                audit_log::details.eq(entry.details.to_string()),
-                audit_log::created_at.eq(platform::clock::now_utc()),
-            ))
-            .execute($conn)
-            .await
-    }};
-}
-pub(crate) use audit;
 
 /// The organizations `user_id` belongs to, with the role in each, by name.
 pub async fn organizations_of(db: &Db, user_id: &str) -> Result<Vec<(OrgRow, String)>, DbError> {
@@ -170,7 +116,7 @@ pub async fn create(
             .values(NewMembership { organization_id: id, user_id: owner_id, role: "owner", created_at: now })
             .execute(conn)
             .await?;
-        audit!(conn, id, entry)?;
+        org_audit!(conn, id, entry)?;
         Ok(())
     })
 }
@@ -193,7 +139,7 @@ pub async fn update(
             ))
             .execute(conn)
             .await?;
-        audit!(conn, org_id.as_str(), entry)?;
+        org_audit!(conn, org_id.as_str(), entry)?;
         Ok(())
     })
 }
@@ -202,7 +148,7 @@ pub async fn update(
 pub async fn delete(db: &Db, org_id: OrgId<'_>, entry: &AuditEntry) -> Result<(), DbError> {
     platform::transaction!(db, conn => {
         diesel::delete(organizations::table.find(org_id.as_str())).execute(conn).await?;
-        audit!(conn, org_id.as_str(), entry)?;
+        org_audit!(conn, org_id.as_str(), entry)?;
         Ok(())
     })
 }
@@ -309,19 +255,6 @@ impl From<diesel::result::Error> for ChangeRefused {
     }
 }
 
-/// Takes the write lock of an organization's row without changing it (a no-op `UPDATE`), so
-/// concurrent changes to its memberships run one after the other.
-macro_rules! lock_org {
-    ($conn:expr, $org_id:expr) => {{
-        use platform::db::schema::organizations;
-        diesel::update(organizations::table.find($org_id))
-            .set(organizations::updated_at.eq(organizations::updated_at))
-            .execute($conn)
-            .await
-    }};
-}
-pub(crate) use lock_org;
-
 /// Changes (or ends) `user_id`'s membership of `org_id`, unless that would leave the
 /// organization without an owner. The organization's row is locked first inside the
 /// transaction: on PostgreSQL that row lock serialises concurrent changes to one organization
@@ -370,7 +303,7 @@ pub async fn change_membership(
         if let Some(details) = entry.details.as_object_mut() {
             details.insert("from".into(), current.clone().into());
         }
-        audit!(conn, org_id.as_str(), &entry)?;
+        org_audit!(conn, org_id.as_str(), &entry)?;
         Ok(Ok(current))
     });
     outcome?
@@ -398,7 +331,7 @@ pub async fn transfer_ownership(
             .set(memberships::role.eq("admin"))
             .execute(conn)
             .await?;
-        audit!(conn, org_id.as_str(), entry)?;
+        org_audit!(conn, org_id.as_str(), entry)?;
         Ok(true)
     })
 }

@@ -9,7 +9,6 @@ use leptos_router::{
 };
 
 use super::{
-    ErrorView, NotFound,
     header::Header,
     lazy::{PageLoadError, PageLoadFailure},
     routes::{
@@ -26,6 +25,7 @@ use crate::{
     error::AppError,
     i18n::{I18n, Locale},
     preferences::{Theme, view::ThemeContext},
+    ui::{ErrorView, NotFound},
 };
 
 /// The full HTML document rendered by the server around [`App`].

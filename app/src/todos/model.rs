@@ -132,45 +132,6 @@ pub struct Deleted {
     pub count: usize,
 }
 
-/// Whether `value` is a calendar date `YYYY-MM-DD`.
-pub fn is_date(value: &str) -> bool {
-    let bytes = value.as_bytes();
-    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
-        return false;
-    }
-    let number = |range: std::ops::Range<usize>| value[range].parse::<u32>().ok();
-    let (Some(year), Some(month), Some(day)) = (number(0..4), number(5..7), number(8..10)) else {
-        return false;
-    };
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    year >= 1 && (1..=days).contains(&day)
-}
-
-#[allow(clippy::ref_option)] // garde hands custom rules a reference to the field
-fn optional_date_rule(value: &Option<String>) -> garde::Result {
-    match value.as_deref().map(str::trim) {
-        None | Some("") => Ok(()),
-        Some(date) if is_date(date) => Ok(()),
-        Some(_) => Err(rule_error(ErrorCode::ValInvalidFormat)),
-    }
-}
-
-#[allow(clippy::ref_option)] // garde hands custom rules a reference to the field
-fn optional_priority_rule(value: &Option<String>) -> garde::Result {
-    match value.as_deref().map(str::trim) {
-        None | Some("") => Ok(()),
-        Some(p) if Priority::parse(p).is_some() => Ok(()),
-        Some(_) => Err(rule_error(ErrorCode::ValInvalidFormat)),
-    }
-}
-
 fn title_rule(value: &str) -> garde::Result {
     let chars = value.trim().chars().count();
     if chars == 0 {
@@ -197,11 +158,11 @@ pub struct CreateTodoInput {
     pub description: Option<String>,
     /// `low`, `medium` (default), `high` or `urgent`.
     #[serde(default)]
-    #[garde(custom(|v: &Option<String>, (): &()| optional_priority_rule(v)))]
+    #[garde(skip)] // parsed at the edge (`todos::input`)
     pub priority: Option<String>,
     /// `YYYY-MM-DD`.
     #[serde(default)]
-    #[garde(custom(|v: &Option<String>, (): &()| optional_date_rule(v)))]
+    #[garde(skip)] // parsed at the edge (`todos::input`)
     pub due_date: Option<String>,
     /// A member's user id.
     #[serde(default)]
@@ -221,11 +182,11 @@ pub struct TodoFields {
     pub description: Option<String>,
     /// `low`, `medium` (default), `high` or `urgent`.
     #[serde(default)]
-    #[garde(custom(|v: &Option<String>, (): &()| optional_priority_rule(v)))]
+    #[garde(skip)] // parsed at the edge (`todos::input`)
     pub priority: Option<String>,
     /// `YYYY-MM-DD`.
     #[serde(default)]
-    #[garde(custom(|v: &Option<String>, (): &()| optional_date_rule(v)))]
+    #[garde(skip)] // parsed at the edge (`todos::input`)
     pub due_date: Option<String>,
     /// A member's user id.
     #[serde(default)]
@@ -306,25 +267,9 @@ fn patch_title_rule(value: &Option<String>) -> garde::Result {
 }
 
 #[allow(clippy::option_option, clippy::ref_option)]
-fn patch_date_rule(value: &Option<Option<String>>) -> garde::Result {
-    match value {
-        Some(Some(date)) if !is_date(date.trim()) => Err(rule_error(ErrorCode::ValInvalidFormat)),
-        _ => Ok(()),
-    }
-}
-
-#[allow(clippy::option_option, clippy::ref_option)]
 fn patch_text_rule(value: &Option<Option<String>>, max: usize) -> garde::Result {
     match value {
         Some(Some(text)) if text.chars().count() > max => Err(rule_error(ErrorCode::ValTooLong)),
-        _ => Ok(()),
-    }
-}
-
-#[allow(clippy::ref_option)]
-fn patch_priority_rule(value: &Option<String>) -> garde::Result {
-    match value {
-        Some(p) if Priority::parse(p).is_none() => Err(rule_error(ErrorCode::ValInvalidFormat)),
         _ => Ok(()),
     }
 }
@@ -350,11 +295,11 @@ pub struct UpdateTodoInput {
     pub description: Option<Option<String>>,
     /// New priority.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[garde(custom(|v: &Option<String>, (): &()| patch_priority_rule(v)))]
+    #[garde(skip)] // parsed at the edge (`todos::input`)
     pub priority: Option<String>,
     /// New due date, or `null`.
     #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
-    #[garde(custom(|v: &Option<Option<String>>, (): &()| patch_date_rule(v)))]
+    #[garde(skip)] // parsed at the edge (`todos::input`)
     pub due_date: Option<Option<String>>,
     /// New assignee, or `null`.
     #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
@@ -384,38 +329,6 @@ pub struct UndoInput {
     pub token: String,
 }
 
-/// The sort keys of the list.
-pub const SORTS: [&str; 4] = ["created", "due", "priority", "title"];
-
-#[allow(clippy::ref_option)] // garde hands custom rules a reference to the field
-fn sort_rule(value: &Option<String>) -> garde::Result {
-    match value.as_deref().map(str::trim) {
-        None | Some("") => Ok(()),
-        Some(sort) if SORTS.contains(&sort) => Ok(()),
-        Some(_) => Err(rule_error(ErrorCode::ValInvalidFormat)),
-    }
-}
-
-#[allow(clippy::ref_option)] // garde hands custom rules a reference to the field
-fn choice_rule(value: &Option<String>, choices: &[&str]) -> garde::Result {
-    match value.as_deref().map(str::trim) {
-        None | Some("") => Ok(()),
-        Some(choice) if choices.contains(&choice) => Ok(()),
-        Some(_) => Err(rule_error(ErrorCode::ValInvalidFormat)),
-    }
-}
-
-#[allow(clippy::ref_option)] // garde hands custom rules a reference to the field
-fn limit_rule(value: &Option<String>) -> garde::Result {
-    match value.as_deref().map(str::trim) {
-        None | Some("") => Ok(()),
-        Some(n) => match n.parse::<u32>() {
-            Ok(1..=PAGE_MAX) => Ok(()),
-            _ => Err(rule_error(ErrorCode::ValInvalidFormat)),
-        },
-    }
-}
-
 /// Input of `GET /api/todos` (every field text, as query strings carry it).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
 pub struct ListTodosInput {
@@ -424,19 +337,19 @@ pub struct ListTodosInput {
     pub org: String,
     /// `created` (default), `due`, `priority` or `title`.
     #[serde(default)]
-    #[garde(custom(|v: &Option<String>, (): &()| sort_rule(v)))]
+    #[garde(skip)] // parsed at the edge (`todos::input`)
     pub sort: Option<String>,
     /// `asc` or `desc` (default).
     #[serde(default)]
-    #[garde(custom(|v: &Option<String>, (): &()| choice_rule(v, &["asc", "desc"])))]
+    #[garde(skip)] // parsed at the edge (`todos::input`)
     pub dir: Option<String>,
     /// `all` (default), `open` or `done`.
     #[serde(default)]
-    #[garde(custom(|v: &Option<String>, (): &()| choice_rule(v, &["all", "open", "done"])))]
+    #[garde(skip)] // parsed at the edge (`todos::input`)
     pub status: Option<String>,
     /// Only this priority.
     #[serde(default)]
-    #[garde(custom(|v: &Option<String>, (): &()| optional_priority_rule(v)))]
+    #[garde(skip)] // parsed at the edge (`todos::input`)
     pub priority: Option<String>,
     /// Only todos assigned to this user id.
     #[serde(default)]
@@ -448,11 +361,11 @@ pub struct ListTodosInput {
     pub creator: Option<String>,
     /// Only todos due on or before this date.
     #[serde(default)]
-    #[garde(custom(|v: &Option<String>, (): &()| optional_date_rule(v)))]
+    #[garde(skip)] // parsed at the edge (`todos::input`)
     pub due_before: Option<String>,
     /// Only todos due on or after this date.
     #[serde(default)]
-    #[garde(custom(|v: &Option<String>, (): &()| optional_date_rule(v)))]
+    #[garde(skip)] // parsed at the edge (`todos::input`)
     pub due_after: Option<String>,
     /// Text in the title or description (case-insensitive).
     #[serde(default)]
@@ -460,7 +373,7 @@ pub struct ListTodosInput {
     pub q: Option<String>,
     /// Page size, 1–100 (default 25).
     #[serde(default)]
-    #[garde(custom(|v: &Option<String>, (): &()| limit_rule(v)))]
+    #[garde(skip)] // parsed at the edge (`todos::input`)
     pub limit: Option<String>,
     /// From `next_cursor` of the previous page.
     #[serde(default)]
@@ -516,16 +429,6 @@ mod tests {
         assert_eq!(Priority::from_stored(4), Priority::Medium);
         assert_eq!(Priority::from_stored(6), Priority::High);
         assert_eq!(Priority::from_stored(9), Priority::Urgent);
-    }
-
-    #[test]
-    fn dates_are_calendar_dates() {
-        assert!(is_date("2026-02-28"));
-        assert!(is_date("2024-02-29"));
-        assert!(!is_date("2026-02-29"));
-        assert!(!is_date("2026-13-01"));
-        assert!(!is_date("26-01-01"));
-        assert!(!is_date("2026-1-01"));
     }
 
     #[test]

@@ -1,27 +1,28 @@
 //! Todo flows: each enters the organization through [`OrgScope`] with a permission of the
 //! table, and touches only that organization's rows.
 
-use chrono::{Datelike as _, NaiveDate, NaiveDateTime};
+use chrono::NaiveDateTime;
 use platform::Platform;
 use serde::{Deserialize, Serialize};
+use tracing::field::Empty;
 
 use super::{
+    input::{self, ListQuery, TodoDraft},
     model::{
         BulkCompleteInput, BulkCreateInput, BulkIdsInput, CreateTodoInput, Deleted, ListTodosInput,
-        PAGE_DEFAULT, Priority, Todo, TodoEvent, TodoEventKind, TodoEventsInput, TodoFields,
-        TodoInput, TodoPage, UNDO_SECONDS, UndoInput, UpdateTodoInput,
+        Priority, Todo, TodoEvent, TodoEventKind, TodoEventsInput, TodoInput, TodoPage,
+        UNDO_SECONDS, UndoInput, UpdateTodoInput,
     },
-    store::{self, Cursor, Filters, NewTodo, Sort, TodoChanges, TodoRow},
+    store::{self, NewTodo, TodoRow},
 };
 use crate::{
+    audit::AuditEntry,
     auth::server::AuthContext,
     error::{AppError, ErrorCode},
     orgs::{
         permissions::Permission,
         scope::{OrgId, OrgScope},
-        store as orgs,
     },
-    validation::text::is_refused,
 };
 
 crate::org_inputs!(
@@ -76,26 +77,6 @@ fn todo_not_found() -> AppError {
     AppError::not_found("todo")
 }
 
-/// A calendar date of the years 1 to 9999, the range both databases store and sort alike
-/// (PostgreSQL refuses dates before 4713 BC; SQLite compares dates as text).
-fn in_range(date: NaiveDate) -> Option<NaiveDate> {
-    (1..=9999).contains(&date.year()).then_some(date)
-}
-
-fn date(value: &str, field: &str) -> Result<NaiveDate, AppError> {
-    value
-        .trim()
-        .parse()
-        .ok()
-        .and_then(in_range)
-        .ok_or_else(|| AppError::invalid_field(field, ErrorCode::ValInvalidFormat))
-}
-
-/// Text that is empty after trimming counts as absent.
-fn present(value: Option<&str>) -> Option<&str> {
-    value.map(str::trim).filter(|v| !v.is_empty())
-}
-
 /// Checks an assignment: only owners and admins (`todos:assign`) assign to others, a member
 /// only to themselves; the assignee must belong to the organization (`VAL_INVALID_FORMAT` on
 /// `assigned_to` otherwise).
@@ -109,31 +90,28 @@ async fn check_assignee(
     if assignee != org.user_id() {
         org.also(Permission::TodosAssign)?;
     }
-    if orgs::membership(&platform.db, org.id().as_str(), assignee).await?.is_none() {
+    if !org.has_member(platform, assignee).await? {
         return Err(AppError::invalid_field(field, ErrorCode::ValInvalidFormat));
     }
     Ok(())
 }
 
-/// A validated new todo, ready to insert.
+/// A parsed new todo whose assignee was checked, ready to insert.
 struct Prepared {
     id: String,
-    title: String,
-    description: Option<String>,
-    priority: Priority,
-    due_date: Option<NaiveDate>,
-    assigned_to: Option<String>,
+    draft: TodoDraft,
 }
 
 impl Prepared {
     fn new_todo<'a>(&'a self, org: &'a OrgScope, now: NaiveDateTime) -> NewTodo<'a> {
+        let draft = &self.draft;
         NewTodo {
             id: &self.id,
-            title: &self.title,
-            description: self.description.as_deref(),
-            priority: self.priority.stored(),
-            due_date: self.due_date,
-            assigned_to: self.assigned_to.as_deref(),
+            title: &draft.title,
+            description: draft.description.as_deref(),
+            priority: draft.priority.stored(),
+            due_date: draft.due_date,
+            assigned_to: draft.assigned_to.as_deref(),
             completed: false,
             created_by: Some(org.user_id()),
             created_at: now,
@@ -142,13 +120,14 @@ impl Prepared {
     }
 
     fn into_todo(self, org: &OrgScope, now: NaiveDateTime) -> Todo {
+        let TodoDraft { title, description, priority, due_date, assigned_to } = self.draft;
         Todo {
             id: self.id,
-            title: self.title,
-            description: self.description,
-            priority: self.priority,
-            due_date: self.due_date.map(|d| d.to_string()),
-            assigned_to: self.assigned_to,
+            title,
+            description,
+            priority,
+            due_date: due_date.map(|d| d.to_string()),
+            assigned_to,
             completed: false,
             created_by: Some(org.user_id().to_owned()),
             created_at: timestamp(now),
@@ -157,142 +136,34 @@ impl Prepared {
     }
 }
 
-/// Checks what garde cannot (the assignee) and parses `fields`; errors name fields with
-/// `prefix` (`items[3].` in bulk).
+/// Checks what only the database knows (the assignee) of a parsed draft; errors name fields
+/// with `prefix` (`items[3].` in bulk).
 async fn prepare(
     platform: &Platform,
     org: &OrgScope,
-    fields: TodoFields,
+    draft: TodoDraft,
     prefix: &str,
 ) -> Result<Prepared, AppError> {
-    let assignee = present(fields.assigned_to.as_deref()).map(str::to_owned);
-    check_assignee(platform, org, assignee.as_deref(), &format!("{prefix}assigned_to")).await?;
-    Ok(Prepared {
-        id: platform::clock::new_id(),
-        title: fields.title.trim().to_owned(),
-        description: fields.description.filter(|d| !d.trim().is_empty()),
-        priority: present(fields.priority.as_deref()).and_then(Priority::parse).unwrap_or_default(),
-        due_date: present(fields.due_date.as_deref())
-            .map(|d| date(d, &format!("{prefix}due_date")))
-            .transpose()?,
-        assigned_to: assignee,
-    })
-}
-
-/// What a list request asks for, parsed.
-pub struct ListQuery {
-    /// The filters.
-    pub filters: Filters,
-    /// The sort key.
-    pub sort: Sort,
-    /// Descending.
-    pub desc: bool,
-    /// Where the page starts.
-    pub cursor: Option<Cursor>,
-    /// Page size.
-    pub limit: u32,
-}
-
-fn bad_cursor() -> AppError {
-    AppError::invalid_field("cursor", ErrorCode::ValInvalidFormat)
-}
-
-/// A cursor as clients hold it (opaque: URL-safe base64 of this JSON): the sort value as text
-/// and the id of the last row of the page before.
-#[derive(Serialize, Deserialize)]
-struct WireCursor {
-    value: String,
-    id: String,
-}
-
-const CREATED_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.f";
-
-/// The opaque form of `cursor`, as `next_cursor` gives it.
-fn cursor_text(cursor: &Cursor) -> String {
-    let (value, id) = match cursor {
-        Cursor::Created(at, id) => (at.format(CREATED_FORMAT).to_string(), id),
-        Cursor::Due(date, id) => (date.to_string(), id),
-        Cursor::Priority(priority, id) => (priority.to_string(), id),
-        Cursor::Title(title, id) => (title.clone(), id),
-    };
-    let wire = WireCursor { value, id: id.clone() };
-    platform::token::to_opaque(&serde_json::to_vec(&wire).unwrap_or_default())
-}
-
-/// A client's cursor for a list in `sort` order, or `VAL_INVALID_FORMAT` on `cursor` when it
-/// is not one: not ours, of another sort, or holding a value no row can have (a date outside
-/// the years 1–9999, text no field may hold).
-fn parse_cursor(text: &str, sort: Sort) -> Result<Cursor, AppError> {
-    let wire: WireCursor = platform::token::from_opaque(text)
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .filter(|wire: &WireCursor| !is_refused(&wire.id, false) && !is_refused(&wire.value, false))
-        .ok_or_else(bad_cursor)?;
-    let WireCursor { value, id } = wire;
-    let cursor = match sort {
-        Sort::Created => NaiveDateTime::parse_from_str(&value, CREATED_FORMAT)
-            .ok()
-            .filter(|at| in_range(at.date()).is_some())
-            .map(|at| Cursor::Created(at, id)),
-        Sort::Due => value.parse().ok().and_then(in_range).map(|date| Cursor::Due(date, id)),
-        Sort::Priority => value.parse().ok().map(|priority| Cursor::Priority(priority, id)),
-        Sort::Title => Some(Cursor::Title(value, id)),
-    };
-    cursor.ok_or_else(bad_cursor)
-}
-
-/// Parses a (validated) list request.
-pub fn parse_list(input: &ListTodosInput) -> Result<ListQuery, AppError> {
-    let sort = match present(input.sort.as_deref()) {
-        Some("due") => Sort::Due,
-        Some("priority") => Sort::Priority,
-        Some("title") => Sort::Title,
-        _ => Sort::Created,
-    };
-    let filters = Filters {
-        completed: match present(input.status.as_deref()) {
-            Some("open") => Some(false),
-            Some("done") => Some(true),
-            _ => None,
-        },
-        priority: present(input.priority.as_deref()).and_then(Priority::parse).map(|p| match p {
-            Priority::Low => (i32::MIN, 2),
-            Priority::Medium => (3, 4),
-            Priority::High => (5, 6),
-            Priority::Urgent => (7, i32::MAX),
-        }),
-        assignee: present(input.assignee.as_deref()).map(str::to_owned),
-        creator: present(input.creator.as_deref()).map(str::to_owned),
-        due_before: present(input.due_before.as_deref())
-            .map(|d| date(d, "due_before"))
-            .transpose()?,
-        due_after: present(input.due_after.as_deref()).map(|d| date(d, "due_after")).transpose()?,
-        text: present(input.q.as_deref()).map(str::to_owned),
-    };
-    let cursor =
-        present(input.cursor.as_deref()).map(|text| parse_cursor(text, sort)).transpose()?;
-    Ok(ListQuery {
-        filters,
-        sort,
-        desc: present(input.dir.as_deref()) != Some("asc"),
-        cursor,
-        limit: present(input.limit.as_deref()).and_then(|l| l.parse().ok()).unwrap_or(PAGE_DEFAULT),
-    })
+    let field = format!("{prefix}assigned_to");
+    check_assignee(platform, org, draft.assigned_to.as_deref(), &field).await?;
+    Ok(Prepared { id: platform::clock::new_id(), draft })
 }
 
 /// What an export streams to `auth` (`todos:read`, checked as every read is): the
 /// organization and the parsed filters and order. The caller pages through [`store::list`].
+#[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]
 pub async fn export_query(
     platform: &Platform,
     auth: &AuthContext,
     input: &ListTodosInput,
 ) -> Result<(OrgScope, ListQuery), AppError> {
-    let org = OrgScope::check(platform, auth, input, Permission::TodosRead).await?;
-    Ok((org, parse_list(input)?))
+    OrgScope::check_parsed(platform, auth, input, Permission::TodosRead).await
 }
 
 /// The organization whose events `GET /api/ws/todos` may stream to `auth`: the same rule as
 /// every read (membership, then `todos:read`). Called when the socket opens and again while it
 /// stays open, so a removed member stops receiving.
+#[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]
 pub async fn events_org(
     platform: &Platform,
     auth: &AuthContext,
@@ -302,9 +173,10 @@ pub async fn events_org(
 }
 
 /// A page of the organization's todos (`todos:read`).
+#[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]
 pub async fn list(input: ListTodosInput) -> Result<TodoPage, AppError> {
-    let (platform, org) = OrgScope::enter(&input, Permission::TodosRead).await?;
-    let ListQuery { filters, sort, desc, cursor, limit } = parse_list(&input)?;
+    let (platform, org, query) = OrgScope::enter_parsed(&input, Permission::TodosRead).await?;
+    let ListQuery { filters, sort, desc, cursor, limit } = query;
     let (mut rows, total) = store::list(
         &platform.db,
         org.id(),
@@ -320,7 +192,7 @@ pub async fn list(input: ListTodosInput) -> Result<TodoPage, AppError> {
     let page = usize::try_from(limit).unwrap_or(usize::MAX);
     let next_cursor = if rows.len() > page {
         rows.truncate(page);
-        rows.last().map(|row| cursor_text(&store::cursor_of(row, sort)))
+        rows.last().map(|row| input::cursor_text(&store::cursor_of(row, sort)))
     } else {
         None
     };
@@ -333,6 +205,7 @@ pub async fn list(input: ListTodosInput) -> Result<TodoPage, AppError> {
 }
 
 /// One todo (`todos:read`).
+#[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]
 pub async fn get(input: TodoInput) -> Result<Todo, AppError> {
     let (platform, org) = OrgScope::enter(&input, Permission::TodosRead).await?;
     let row = store::get(&platform.db, org.id(), &input.id).await?.ok_or_else(todo_not_found)?;
@@ -340,9 +213,10 @@ pub async fn get(input: TodoInput) -> Result<Todo, AppError> {
 }
 
 /// Creates a todo (`todos:create`; assigning to someone else needs `todos:assign`).
+#[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]
 pub async fn create(input: CreateTodoInput) -> Result<Todo, AppError> {
-    let (platform, org) = OrgScope::enter(&input, Permission::TodosCreate).await?;
-    let todo = prepare(&platform, &org, TodoFields::from(input), "").await?;
+    let (platform, org, draft) = OrgScope::enter_parsed(&input, Permission::TodosCreate).await?;
+    let todo = prepare(&platform, &org, draft, "").await?;
     let now = platform::clock::now_utc();
     store::insert(&platform.db, org.id(), todo.new_todo(&org, now)).await?;
     let todo = todo.into_todo(&org, now);
@@ -352,11 +226,12 @@ pub async fn create(input: CreateTodoInput) -> Result<Todo, AppError> {
 
 /// Creates 1–100 todos in one transaction: all of them, or none when any item is invalid
 /// (its errors are named `items[i].field`).
+#[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]
 pub async fn bulk_create(input: BulkCreateInput) -> Result<Vec<Todo>, AppError> {
-    let (platform, org) = OrgScope::enter(&input, Permission::TodosCreate).await?;
-    let mut prepared = Vec::with_capacity(input.items.len());
-    for (index, fields) in input.items.into_iter().enumerate() {
-        prepared.push(prepare(&platform, &org, fields, &format!("items[{index}].")).await?);
+    let (platform, org, drafts) = OrgScope::enter_parsed(&input, Permission::TodosCreate).await?;
+    let mut prepared = Vec::with_capacity(drafts.len());
+    for (index, draft) in drafts.into_iter().enumerate() {
+        prepared.push(prepare(&platform, &org, draft, &format!("items[{index}].")).await?);
     }
     let now = platform::clock::now_utc();
     let rows: Vec<NewTodo<'_>> = prepared.iter().map(|todo| todo.new_todo(&org, now)).collect();
@@ -370,14 +245,16 @@ pub async fn bulk_create(input: BulkCreateInput) -> Result<Vec<Todo>, AppError> 
 
 /// Deletes 1–100 todos (`todos:delete`), undoably for [`UNDO_SECONDS`], recorded in the
 /// organization's audit log in the same transaction.
+#[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]
 pub async fn bulk_delete(input: BulkIdsInput) -> Result<Deleted, AppError> {
     let (platform, org) = OrgScope::enter(&input, Permission::TodosDelete).await?;
-    let entry = orgs::AuditEntry::new("todos.bulk_deleted", org.user_id());
+    let entry = AuditEntry::new("todos.bulk_deleted", org.user_id());
     delete_ids(&platform, &org, input.ids, Some(&entry)).await
 }
 
 /// Marks 1–100 todos done (or, with `completed: false`, not done) (`todos:update`); answers
 /// how many of the ids are live todos of the organization, `BIZ_NOT_FOUND` when none is.
+#[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]
 pub async fn bulk_complete(input: BulkCompleteInput) -> Result<usize, AppError> {
     let (platform, org) = OrgScope::enter(&input, Permission::TodosUpdate).await?;
     let count = store::set_completed(&platform.db, org.id(), &input.ids, input.completed).await?;
@@ -389,24 +266,14 @@ pub async fn bulk_complete(input: BulkCompleteInput) -> Result<usize, AppError> 
 }
 
 /// Changes the fields present in the input (`todos:update`; `null` clears an optional field).
+#[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]
 pub async fn update(input: UpdateTodoInput) -> Result<Todo, AppError> {
-    let (platform, org) = OrgScope::enter(&input, Permission::TodosUpdate).await?;
-    let assignee = input.assigned_to.as_ref().map(|a| present(a.as_deref()).map(str::to_owned));
-    if let Some(Some(assignee)) = &assignee {
+    let (platform, org, mut changes) =
+        OrgScope::enter_parsed(&input, Permission::TodosUpdate).await?;
+    if let Some(Some(assignee)) = &changes.assigned_to {
         check_assignee(&platform, &org, Some(assignee), "assigned_to").await?;
     }
-    let changes = TodoChanges {
-        title: input.title.as_deref().map(|t| t.trim().to_owned()),
-        description: input.description.map(|d| d.filter(|d| !d.trim().is_empty())),
-        priority: input.priority.as_deref().and_then(Priority::parse).map(Priority::stored),
-        due_date: input
-            .due_date
-            .map(|d| present(d.as_deref()).map(|d| date(d, "due_date")).transpose())
-            .transpose()?,
-        assigned_to: assignee,
-        completed: None,
-        updated_at: Some(platform::clock::now_utc()),
-    };
+    changes.updated_at = Some(platform::clock::now_utc());
     let row = store::update(&platform.db, org.id(), &input.id, &changes)
         .await?
         .ok_or_else(todo_not_found)?;
@@ -415,6 +282,7 @@ pub async fn update(input: UpdateTodoInput) -> Result<Todo, AppError> {
 }
 
 /// Marks a todo done, or not done again (`todos:update`).
+#[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]
 pub async fn toggle(input: TodoInput) -> Result<Todo, AppError> {
     let (platform, org) = OrgScope::enter(&input, Permission::TodosUpdate).await?;
     let row = store::toggle(&platform.db, org.id(), &input.id).await?.ok_or_else(todo_not_found)?;
@@ -439,7 +307,7 @@ async fn delete_ids(
     platform: &Platform,
     org: &OrgScope,
     ids: Vec<String>,
-    entry: Option<&orgs::AuditEntry>,
+    entry: Option<&AuditEntry>,
 ) -> Result<Deleted, AppError> {
     let at = platform::clock::now_utc();
     let deleted = store::soft_delete(&platform.db, org.id(), &ids, at, entry).await?;
@@ -457,6 +325,7 @@ async fn delete_ids(
 }
 
 /// Deletes a todo (`todos:delete`), undoably for [`UNDO_SECONDS`].
+#[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]
 pub async fn delete(input: TodoInput) -> Result<Deleted, AppError> {
     let (platform, org) = OrgScope::enter(&input, Permission::TodosDelete).await?;
     delete_ids(&platform, &org, vec![input.id], None).await
@@ -464,6 +333,7 @@ pub async fn delete(input: TodoInput) -> Result<Deleted, AppError> {
 
 /// Restores what a delete removed (`todos:delete`); an unknown, expired or another
 /// organization's token is `BIZ_NOT_FOUND`.
+#[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]
 pub async fn undo(input: UndoInput) -> Result<usize, AppError> {
     let (platform, org) = OrgScope::enter(&input, Permission::TodosDelete).await?;
     let key = undo_key(&input.token);

@@ -15,9 +15,9 @@ use platform::{
     },
 };
 
-use crate::orgs::{
-    scope::OrgId,
-    store::{AuditEntry, audit},
+use crate::{
+    audit::{AuditEntry, org_audit},
+    orgs::scope::OrgId,
 };
 
 /// A todo as stored.
@@ -219,7 +219,7 @@ pub async fn soft_delete(
         if let Some(entry) = entry.filter(|_| !deleted.is_empty()) {
             let mut entry = entry.clone();
             entry.details["count"] = deleted.len().into();
-            audit!(conn, org_id.as_str(), &entry)?;
+            org_audit!(conn, org_id.as_str(), &entry)?;
         }
         Ok(deleted)
     })

@@ -5,9 +5,7 @@
 use crate::common;
 
 use axum::http::StatusCode;
-use common::{TestApp, TestResponse, assert_error, block_on, encode, session_cookie};
-
-const PASSWORD: &str = "correct horse battery";
+use common::{PASSWORD, TestApp, TestResponse, assert_error, block_on, encode, session_cookie};
 
 async fn me(app: &TestApp, cookie: &str) -> serde_json::Value {
     app.get_as("/api/auth/me", Some(cookie)).await.json()

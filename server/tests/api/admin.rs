@@ -5,11 +5,10 @@
 use crate::common;
 
 use axum::http::StatusCode;
-use common::{TestApp, assert_error, block_on, encode, session_cookie};
+use common::{PASSWORD, TestApp, assert_error, block_on, encode, session_cookie};
 use diesel::{ExpressionMethods, QueryDsl};
 use platform::db::schema::sessions;
 
-const PASSWORD: &str = "correct horse battery";
 const ADMIN: &str = "root@example.com";
 
 async fn apps() -> Vec<TestApp> {

@@ -6,13 +6,11 @@ use crate::common;
 
 use axum::http::{StatusCode, header};
 use common::{
-    TestApp, assert_error, block_on, encode, form_request, session_cookie, token_of,
+    PASSWORD, TestApp, assert_error, block_on, encode, form_request, session_cookie, token_of,
     without_request_id,
 };
 use diesel::ExpressionMethods;
 use platform::db::schema::{auth_tokens, sessions, users};
-
-const PASSWORD: &str = "correct horse battery";
 
 async fn count(app: &TestApp, table: &str) -> i64 {
     use diesel::QueryDsl;

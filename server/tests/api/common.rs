@@ -2,7 +2,7 @@
 
 #![allow(dead_code)]
 
-use app::state::AppState;
+use app::{orgs::permissions::Role, state::AppState};
 use axum::{
     body::{Body, Bytes},
     http::{self, HeaderMap, Request, StatusCode, header},
@@ -323,9 +323,10 @@ impl TestApp {
         inserted.expect("todos inserted");
     }
 
-    /// Makes `user` a member of `org` with `role`, straight in the table (for arranging tests
-    /// of what members may do).
-    pub async fn add_member(&self, org: &str, user: &str, role: &str) {
+    /// Makes `user` a member of `org` as `role`, straight in the table: a role matrix arranged
+    /// through invitations would need a verified inviter per organization and ownership
+    /// transfers for co-owners, none of which the tests of what members may do are about.
+    pub async fn add_member(&self, org: &str, user: &str, role: Role) {
         use diesel::ExpressionMethods as _;
         use platform::db::schema::memberships;
         let db = &self.state.platform.db;
@@ -336,7 +337,7 @@ impl TestApp {
                     .values((
                         memberships::organization_id.eq(org),
                         memberships::user_id.eq(user),
-                        memberships::role.eq(role),
+                        memberships::role.eq(role.as_str()),
                         memberships::created_at.eq(now),
                     ))
                     .execute(conn)
@@ -347,6 +348,92 @@ impl TestApp {
         .await;
         added.expect("membership");
     }
+}
+
+/// The password of every test account.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A signed-up account and its session: whom a test acts as.
+#[derive(Clone, Debug)]
+pub struct TestUser {
+    /// The account's id.
+    pub id: String,
+    /// Its address.
+    pub email: String,
+    /// Its session token (the `session` cookie).
+    pub session: String,
+}
+
+/// An organization a test created through the API.
+#[derive(Clone, Debug)]
+pub struct TestOrg {
+    /// Its id.
+    pub id: String,
+    /// Its URL name.
+    pub slug: String,
+}
+
+impl TestApp {
+    /// Signs up `email` (with [`PASSWORD`]): the account, signed in.
+    pub async fn user(&self, email: &str) -> TestUser {
+        let session = self.sign_up(email, PASSWORD).await;
+        let id = self.user_id(&session).await;
+        TestUser { id, email: email.to_owned(), session }
+    }
+
+    /// An organization called `name`, created by `owner` (`POST /api/orgs/create`).
+    pub async fn org(&self, owner: &TestUser, name: &str) -> TestOrg {
+        let response =
+            self.post_as(owner, "/api/orgs/create", &format!("name={}", encode(name))).await;
+        assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+        let org = response.json();
+        TestOrg {
+            id: org["id"].as_str().expect("an organization id").to_owned(),
+            slug: org["slug"].as_str().expect("a slug").to_owned(),
+        }
+    }
+
+    /// `user` in `org` as `role` ([`TestApp::add_member`]).
+    pub async fn join(&self, org: &TestOrg, user: &TestUser, role: Role) {
+        self.add_member(&org.id, &user.id, role).await;
+    }
+
+    /// A form POST as `user`, as the browser's server-function client sends it.
+    pub async fn post_as(&self, user: &TestUser, uri: &str, form: &str) -> TestResponse {
+        self.call(uri, form, Some(&user.session)).await
+    }
+
+    /// A GET as `user`.
+    pub async fn get_by(&self, user: &TestUser, uri: &str) -> TestResponse {
+        self.get_as(uri, Some(&user.session)).await
+    }
+
+    /// A JSON POST as `user`.
+    pub async fn json_as(
+        &self,
+        user: &TestUser,
+        uri: &str,
+        body: &serde_json::Value,
+    ) -> TestResponse {
+        self.post_json(uri, &body.to_string(), &user.session).await
+    }
+
+    /// The titles of the first page of `org`'s todos as `user` sees them.
+    pub async fn todo_titles(&self, user: &TestUser, org: &str) -> Vec<String> {
+        let page = self.get_by(user, &format!("/api/todos?org={org}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+        titles(&page.json())
+    }
+}
+
+/// The titles of a page of todos (`{"todos": [...]}`), in order.
+pub fn titles(page: &serde_json::Value) -> Vec<String> {
+    page["todos"]
+        .as_array()
+        .expect("todos")
+        .iter()
+        .map(|todo| todo["title"].as_str().unwrap_or_default().to_owned())
+        .collect()
 }
 
 /// The `action` of each entry of an audit-log page (`{"events": [...]}`), in order.

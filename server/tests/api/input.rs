@@ -5,9 +5,7 @@
 
 use axum::http::StatusCode;
 
-use crate::common::{TestApp, TestResponse, assert_error, block_on, encode};
-
-const PASSWORD: &str = "correct horse battery";
+use crate::common::{PASSWORD, TestApp, TestResponse, TestUser, assert_error, block_on, encode};
 
 /// Asserts a 400 `VAL_INVALID_FORMAT` naming `field` among its fields.
 fn assert_refused(response: &TestResponse, field: &str, what: &str) {
@@ -22,28 +20,18 @@ fn assert_refused(response: &TestResponse, field: &str, what: &str) {
     assert!(!body["message"].as_str().unwrap_or_default().is_empty(), "{what}: translated");
 }
 
-async fn owner_and_org(app: &TestApp) -> (String, String) {
-    let owner = app.sign_up("owner@example.com", PASSWORD).await;
-    let org = app.create_org(&owner, "name=Input+Co").await;
-    (owner, org)
+async fn owner_and_org(app: &TestApp) -> (TestUser, String) {
+    let owner = app.user("owner@example.com").await;
+    let org = app.org(&owner, "Input Co").await;
+    (owner, org.id)
 }
 
-async fn org_names(app: &TestApp, cookie: &str) -> Vec<String> {
-    let orgs = app.get_as("/api/orgs", Some(cookie)).await.json();
+async fn org_names(app: &TestApp, user: &TestUser) -> Vec<String> {
+    let orgs = app.get_by(user, "/api/orgs").await.json();
     orgs.as_array()
         .expect("a list")
         .iter()
         .map(|org| org["name"].as_str().unwrap_or_default().to_owned())
-        .collect()
-}
-
-async fn todo_titles(app: &TestApp, cookie: &str, org: &str) -> Vec<String> {
-    let page = app.get_as(&format!("/api/todos?org={org}"), Some(cookie)).await.json();
-    page["todos"]
-        .as_array()
-        .expect("todos")
-        .iter()
-        .map(|todo| todo["title"].as_str().unwrap_or_default().to_owned())
         .collect()
 }
 
@@ -68,22 +56,20 @@ fn a_nul_byte_is_refused_in_every_kind_of_field() {
             // An id (the organization), a text field, an item of a JSON list.
             let (owner, org) = owner_and_org(&app).await;
             let response =
-                app.call("/api/todos/create", &format!("org={org}%00&title=x"), Some(&owner)).await;
+                app.post_as(&owner, "/api/todos/create", &format!("org={org}%00&title=x")).await;
             assert_refused(&response, "org", backend);
-            let response = app
-                .call("/api/todos/create", &format!("org={org}&title=a%00b"), Some(&owner))
-                .await;
+            let response =
+                app.post_as(&owner, "/api/todos/create", &format!("org={org}&title=a%00b")).await;
             assert_refused(&response, "title", backend);
             let body = serde_json::json!({
                 "org": org,
                 "items": [{ "title": "fine" }, { "title": "bad\u{0}" }],
             });
-            let response = app.post_json("/api/todos/bulk-create", &body.to_string(), &owner).await;
+            let response = app.json_as(&owner, "/api/todos/bulk-create", &body).await;
             assert_refused(&response, "items[1].title", backend);
-            let response =
-                app.get_as(&format!("/api/todos/get?org={org}&id=x%00"), Some(&owner)).await;
+            let response = app.get_by(&owner, &format!("/api/todos/get?org={org}&id=x%00")).await;
             assert_refused(&response, "id", backend);
-            assert!(todo_titles(&app, &owner, &org).await.is_empty(), "{backend}: none stored");
+            assert!(app.todo_titles(&owner, &org).await.is_empty(), "{backend}: none stored");
         }
     });
 }
@@ -96,33 +82,33 @@ fn control_characters_are_refused_outside_multi_line_fields() {
             let (owner, org) = owner_and_org(&app).await;
             for name in ["Acme%1B%5B31m", "Acme%0D%0AInc", "Acme%09Inc", "Acme%7F"] {
                 let response =
-                    app.call("/api/orgs/create", &format!("name={name}"), Some(&owner)).await;
+                    app.post_as(&owner, "/api/orgs/create", &format!("name={name}")).await;
                 assert_refused(&response, "name", &format!("{backend} {name}"));
             }
             let response = app
-                .call("/api/todos/create", &format!("org={org}&title=one%0Atwo"), Some(&owner))
+                .post_as(&owner, "/api/todos/create", &format!("org={org}&title=one%0Atwo"))
                 .await;
             assert_refused(&response, "title", backend);
 
             // A description spans lines: CR, LF and tabs are its own.
             let response = app
-                .call(
+                .post_as(
+                    &owner,
                     "/api/todos/create",
                     &format!("org={org}&title=Lines&description=first%0D%0A%09second"),
-                    Some(&owner),
                 )
                 .await;
             assert_eq!(response.status, StatusCode::OK, "{backend}: {}", response.text());
             assert_eq!(response.json()["description"], "first\r\n\tsecond", "{backend}");
             let response = app
-                .call(
+                .post_as(
+                    &owner,
                     "/api/todos/create",
                     &format!("org={org}&title=Esc&description=a%1Bb"),
-                    Some(&owner),
                 )
                 .await;
             assert_refused(&response, "description", backend);
-            assert_eq!(todo_titles(&app, &owner, &org).await, ["Lines"], "{backend}");
+            assert_eq!(app.todo_titles(&owner, &org).await, ["Lines"], "{backend}");
             assert_eq!(org_names(&app, &owner).await, ["Input Co"], "{backend}");
         }
     });
@@ -144,11 +130,10 @@ fn invisible_and_direction_changing_characters_are_refused_in_names() {
             ];
             for name in spoofs {
                 let form = format!("name={}", encode(name));
-                let response = app.call("/api/orgs/create", &form, Some(&owner)).await;
+                let response = app.post_as(&owner, "/api/orgs/create", &form).await;
                 assert_refused(&response, "name", &format!("{backend} {name:?}"));
-                let response = app
-                    .call("/api/account/profile", &format!("{form}&locale=en"), Some(&owner))
-                    .await;
+                let response =
+                    app.post_as(&owner, "/api/account/profile", &format!("{form}&locale=en")).await;
                 assert_refused(&response, "name", &format!("{backend} profile {name:?}"));
             }
             assert_eq!(org_names(&app, &owner).await, ["Input Co"], "{backend}");
@@ -156,7 +141,7 @@ fn invisible_and_direction_changing_characters_are_refused_in_names() {
             // Scripts and emoji that need joiners keep them.
             for name in ["👩‍💻 Devs", "می‌خواهم", "Zoë & Co"] {
                 let form = format!("name={}", encode(name));
-                let response = app.call("/api/orgs/create", &form, Some(&owner)).await;
+                let response = app.post_as(&owner, "/api/orgs/create", &form).await;
                 assert_eq!(
                     response.status,
                     StatusCode::OK,
@@ -181,9 +166,8 @@ fn cursors_and_dates_out_of_range_are_refused_on_their_field() {
         for app in TestApp::each_backend().await {
             let backend = app.backend();
             let (owner, org) = owner_and_org(&app).await;
-            let response = app
-                .call("/api/todos/create", &format!("org={org}&title=Dated"), Some(&owner))
-                .await;
+            let response =
+                app.post_as(&owner, "/api/todos/create", &format!("org={org}&title=Dated")).await;
             assert_eq!(response.status, StatusCode::OK, "{backend}");
             let cases = [
                 ("sort=due", cursor("-10000-01-01", "x")),
@@ -195,47 +179,45 @@ fn cursors_and_dates_out_of_range_are_refused_on_their_field() {
             ];
             for (sort, cursor) in &cases {
                 let query = format!("org={org}&{sort}&cursor={cursor}");
-                let list = app.get_as(&format!("/api/todos?{query}"), Some(&owner)).await;
+                let list = app.get_by(&owner, &format!("/api/todos?{query}")).await;
                 assert_refused(&list, "cursor", &format!("{backend} {sort} list"));
-                let export = app
-                    .get_as(&format!("/api/export/todos?{query}&format=csv"), Some(&owner))
-                    .await;
+                let export =
+                    app.get_by(&owner, &format!("/api/export/todos?{query}&format=csv")).await;
                 assert_refused(&export, "cursor", &format!("{backend} {sort} export"));
             }
             for field in ["due_before", "due_after"] {
-                let list = app
-                    .get_as(&format!("/api/todos?org={org}&{field}=-10000-01-01"), Some(&owner))
-                    .await;
+                let list =
+                    app.get_by(&owner, &format!("/api/todos?org={org}&{field}=-10000-01-01")).await;
                 assert_refused(&list, field, backend);
             }
             for due in ["-10000-01-01", "10000-01-01", "0000-12-31"] {
                 let response = app
-                    .call(
+                    .post_as(
+                        &owner,
                         "/api/todos/create",
                         &format!("org={org}&title=Far&due_date={due}"),
-                        Some(&owner),
                     )
                     .await;
                 assert_refused(&response, "due_date", &format!("{backend} {due}"));
             }
             // A cursor the list gave still works, and the last valid date is kept.
             let response = app
-                .call(
+                .post_as(
+                    &owner,
                     "/api/todos/create",
                     &format!("org={org}&title=Last&due_date=9999-12-30"),
-                    Some(&owner),
                 )
                 .await;
             assert_eq!(response.json()["due_date"], "9999-12-30", "{backend}");
             let first = app
-                .get_as(&format!("/api/todos?org={org}&sort=due&dir=asc&limit=1"), Some(&owner))
+                .get_by(&owner, &format!("/api/todos?org={org}&sort=due&dir=asc&limit=1"))
                 .await
                 .json();
             let next = first["next_cursor"].as_str().expect("a next page").to_owned();
             let second = app
-                .get_as(
+                .get_by(
+                    &owner,
                     &format!("/api/todos?org={org}&sort=due&dir=asc&limit=1&cursor={next}"),
-                    Some(&owner),
                 )
                 .await;
             assert_eq!(second.status, StatusCode::OK, "{backend}: {}", second.text());

@@ -5,11 +5,9 @@
 use crate::common;
 
 use axum::http::StatusCode;
-use common::{TestApp, assert_error, audit_actions, block_on, encode, token_of};
+use common::{PASSWORD, TestApp, assert_error, audit_actions, block_on, encode, token_of};
 use diesel::{ExpressionMethods, QueryDsl};
 use platform::db::schema::invitations;
-
-const PASSWORD: &str = "correct horse battery";
 
 /// A verified owner and their organization's id.
 async fn owner_with_org(app: &TestApp, email: &str, name: &str) -> (String, String) {

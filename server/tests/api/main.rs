@@ -17,5 +17,6 @@ mod invitations;
 mod orgs;
 mod pages;
 mod realtime;
+mod spans;
 mod tenancy;
 mod todos;

@@ -5,9 +5,7 @@
 use crate::common;
 
 use axum::http::StatusCode;
-use common::{TestApp, TestResponse, assert_error, audit_actions, block_on, encode};
-
-const PASSWORD: &str = "correct horse battery";
+use common::{PASSWORD, TestApp, TestResponse, assert_error, audit_actions, block_on, encode};
 
 async fn create(app: &TestApp, cookie: &str, form: &str) -> TestResponse {
     app.call("/api/orgs/create", form, Some(cookie)).await
@@ -15,10 +13,6 @@ async fn create(app: &TestApp, cookie: &str, form: &str) -> TestResponse {
 
 async fn orgs(app: &TestApp, cookie: &str) -> serde_json::Value {
     app.get_as("/api/orgs", Some(cookie)).await.json()
-}
-
-async fn user_id(app: &TestApp, cookie: &str) -> String {
-    app.user_id(cookie).await
 }
 
 async fn members_of(app: &TestApp, org: &str, cookie: &str) -> TestResponse {
@@ -41,7 +35,7 @@ async fn set_role(
 }
 
 async fn add_member(app: &TestApp, org: &str, user: &str, role: &str) {
-    app.add_member(org, user, role).await;
+    app.add_member(org, user, role.parse().expect("a role")).await;
 }
 
 #[test]
@@ -106,7 +100,7 @@ fn organization_functions_check_membership_then_permission() {
             let mut members = Vec::new();
             for role in ["admin", "member", "viewer"] {
                 let cookie = app.sign_up(&format!("{role}@example.com"), PASSWORD).await;
-                add_member(&app, &org, &user_id(&app, &cookie).await, role).await;
+                add_member(&app, &org, &app.user_id(&cookie).await, role).await;
                 members.push((role, cookie));
             }
             let outsider = app.sign_up("outsider@example.com", PASSWORD).await;
@@ -172,7 +166,7 @@ fn the_only_owner_of_a_team_cannot_delete_their_account() {
             let team = app.create_org(&owner, "name=Team").await;
             create(&app, &owner, "name=Solo").await;
             let member = app.sign_up("worker@example.com", PASSWORD).await;
-            add_member(&app, &team, &user_id(&app, &member).await, "member").await;
+            add_member(&app, &team, &app.user_id(&member).await, "member").await;
 
             let form = format!("password={}", encode(PASSWORD));
             let refused = app.call("/api/account/delete", &form, Some(&owner)).await;
@@ -185,7 +179,7 @@ fn the_only_owner_of_a_team_cannot_delete_their_account() {
             add_member(
                 &app,
                 &team,
-                &user_id(&app, &app.sign_up("co@example.com", PASSWORD).await).await,
+                &app.user_id(&app.sign_up("co@example.com", PASSWORD).await).await,
                 "owner",
             )
             .await;
@@ -205,11 +199,11 @@ fn members_roles_and_the_last_owner() {
             let backend = app.backend();
             let owner = app.sign_up("o@example.com", PASSWORD).await;
             let org = app.create_org(&owner, "name=Crew").await;
-            let owner_id = user_id(&app, &owner).await;
+            let owner_id = app.user_id(&owner).await;
             let mut people = std::collections::HashMap::new();
             for role in ["admin", "member", "viewer"] {
                 let cookie = app.sign_up(&format!("{role}@example.com"), PASSWORD).await;
-                let id = user_id(&app, &cookie).await;
+                let id = app.user_id(&cookie).await;
                 add_member(&app, &org, &id, role).await;
                 people.insert(role, (cookie, id));
             }
@@ -291,7 +285,7 @@ fn ownership_moves_only_by_an_owners_hand() {
             let owner = app.sign_up("o@example.com", PASSWORD).await;
             let org = app.create_org(&owner, "name=Crew").await;
             let admin = app.sign_up("admin@example.com", PASSWORD).await;
-            let admin_id = user_id(&app, &admin).await;
+            let admin_id = app.user_id(&admin).await;
             add_member(&app, &org, &admin_id, "admin").await;
 
             // Ownership moves only by an owner's hand; then the former owner may leave.
@@ -339,7 +333,7 @@ fn the_audit_log_records_who_did_what_to_whom_and_pages() {
             let owner = app.sign_up("chief@example.com", PASSWORD).await;
             let org = app.create_org(&owner, "name=Ledger").await;
             let member = app.sign_up("clerk@example.com", PASSWORD).await;
-            let member_id = user_id(&app, &member).await;
+            let member_id = app.user_id(&member).await;
             add_member(&app, &org, &member_id, "member").await;
             let outsider = app.sign_up("nosy@example.com", PASSWORD).await;
 

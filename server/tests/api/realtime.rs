@@ -4,18 +4,18 @@
 
 use crate::common;
 
+use app::orgs::permissions::Role;
+
 use std::time::Duration;
 
 use axum::http::StatusCode;
-use common::{TestApp, block_on};
+use common::{TestApp, TestUser, block_on};
 use futures::StreamExt as _;
 use tokio::net::TcpStream;
 use tokio_tungstenite::{
     MaybeTlsStream, WebSocketStream, connect_async,
     tungstenite::{Error as WsError, Message, client::IntoClientRequest as _},
 };
-
-const PASSWORD: &str = "correct horse battery";
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -37,10 +37,10 @@ fn handshake(
 }
 
 /// A socket for `org` that has received its `ready` frame.
-async fn connect(app: &TestApp, org: &str, cookie: &str) -> Socket {
+async fn connect(app: &TestApp, org: &str, user: &TestUser) -> Socket {
     let origin = format!("http://{}", app.addr);
     let (mut socket, _) =
-        connect_async(handshake(app, org, Some(cookie), &origin)).await.expect("handshake");
+        connect_async(handshake(app, org, Some(&user.session), &origin)).await.expect("handshake");
     let ready = next_event(&mut socket).await.expect("a ready frame");
     assert_eq!(ready, serde_json::json!({"type": "ready"}));
     socket
@@ -81,9 +81,9 @@ fn the_handshake_needs_a_same_site_member_with_read_access() {
     block_on(async {
         for app in TestApp::each_backend().await {
             let backend = app.backend();
-            let owner = app.sign_up("owner@example.com", PASSWORD).await;
-            let org = app.create_org(&owner, "name=Realtime").await;
-            let stranger = app.sign_up("stranger@example.com", PASSWORD).await;
+            let owner = app.user("owner@example.com").await;
+            let org = app.org(&owner, "Realtime").await.id;
+            let stranger = app.user("stranger@example.com").await;
             let same_site = format!("http://{}", app.addr);
 
             assert_eq!(
@@ -92,27 +92,27 @@ fn the_handshake_needs_a_same_site_member_with_read_access() {
                 "{backend}"
             );
             assert_eq!(
-                refused(&app, &org, Some(&owner), "https://evil.example").await,
+                refused(&app, &org, Some(&owner.session), "https://evil.example").await,
                 (403, "AUTH_FORBIDDEN".to_owned()),
                 "{backend}: another site's page must not read the stream"
             );
             // Not a member: the same answer as for an organization that does not exist.
             assert_eq!(
-                refused(&app, &org, Some(&stranger), &same_site).await,
+                refused(&app, &org, Some(&stranger.session), &same_site).await,
                 (404, "BIZ_NOT_FOUND".to_owned()),
                 "{backend}"
             );
-            let (status, code) = refused(&app, "", Some(&owner), &same_site).await;
+            let (status, code) = refused(&app, "", Some(&owner.session), &same_site).await;
             assert_eq!((status, code.starts_with("VAL_")), (400, true), "{backend}: {code}");
 
             // A plain GET (no upgrade) is a typed error too.
-            let plain = app.get_as(&format!("/api/ws/todos?org={org}"), Some(&owner)).await;
+            let plain = app.get_by(&owner, &format!("/api/ws/todos?org={org}")).await;
             assert_eq!(plain.status, StatusCode::BAD_REQUEST, "{backend}");
             assert_eq!(plain.json()["details"]["reason"], "websocket_expected", "{backend}");
 
             // A viewer reads, so a viewer listens.
-            let viewer = app.sign_up("viewer@example.com", PASSWORD).await;
-            app.add_member(&org, &app.user_id(&viewer).await, "viewer").await;
+            let viewer = app.user("viewer@example.com").await;
+            app.add_member(&org, &viewer.id, Role::Viewer).await;
             let mut socket = connect(&app, &org, &viewer).await;
             socket.close(None).await.expect("close");
         }
@@ -124,20 +124,20 @@ fn every_socket_of_the_organization_gets_each_event_and_no_other_organization_do
     block_on(async {
         for app in TestApp::each_backend().await {
             let backend = app.backend();
-            let owner = app.sign_up("owner@example.com", PASSWORD).await;
-            let owner_id = app.user_id(&owner).await;
-            let org_a = app.create_org(&owner, "name=Alpha").await;
-            let member = app.sign_up("member@example.com", PASSWORD).await;
-            app.add_member(&org_a, &app.user_id(&member).await, "member").await;
-            let outsider = app.sign_up("outsider@example.com", PASSWORD).await;
-            let org_b = app.create_org(&outsider, "name=Beta").await;
+            let owner = app.user("owner@example.com").await;
+            let owner_id = owner.id.clone();
+            let org_a = app.org(&owner, "Alpha").await.id;
+            let member = app.user("member@example.com").await;
+            app.add_member(&org_a, &member.id, Role::Member).await;
+            let outsider = app.user("outsider@example.com").await;
+            let org_b = app.org(&outsider, "Beta").await.id;
 
             let mut first = connect(&app, &org_a, &owner).await;
             let mut second = connect(&app, &org_a, &member).await;
             let mut other = connect(&app, &org_b, &outsider).await;
 
             let created = app
-                .call("/api/todos/create", &format!("org={org_a}&title=Ship+it"), Some(&owner))
+                .post_as(&owner, "/api/todos/create", &format!("org={org_a}&title=Ship+it"))
                 .await;
             assert_eq!(created.status, StatusCode::OK, "{}", created.text());
             let id = created.json()["id"].as_str().expect("id").to_owned();
@@ -146,13 +146,12 @@ fn every_socket_of_the_organization_gets_each_event_and_no_other_organization_do
             assert_eq!(next_event(&mut second).await, Some(expected), "{backend}");
 
             let form = format!("org={org_a}&id={id}");
-            let toggled = app.call("/api/todos/toggle", &form, Some(&owner)).await;
+            let toggled = app.post_as(&owner, "/api/todos/toggle", &form).await;
             assert_eq!(toggled.status, StatusCode::OK, "{}", toggled.text());
-            let deleted = app.call("/api/todos/delete", &form, Some(&owner)).await;
+            let deleted = app.post_as(&owner, "/api/todos/delete", &form).await;
             let token = deleted.json()["undo_token"].as_str().expect("token").to_owned();
-            let undone = app
-                .call("/api/todos/undo", &format!("org={org_a}&token={token}"), Some(&owner))
-                .await;
+            let undone =
+                app.post_as(&owner, "/api/todos/undo", &format!("org={org_a}&token={token}")).await;
             assert_eq!(undone.status, StatusCode::OK, "{}", undone.text());
             for kind in ["updated", "deleted", "restored"] {
                 let expected = event(kind, &[&id], &owner_id);
@@ -167,10 +166,10 @@ fn every_socket_of_the_organization_gets_each_event_and_no_other_organization_do
                 "{backend}: an event crossed organizations"
             );
             let theirs = app
-                .call("/api/todos/create", &format!("org={org_b}&title=Theirs"), Some(&outsider))
+                .post_as(&outsider, "/api/todos/create", &format!("org={org_b}&title=Theirs"))
                 .await;
             let theirs = theirs.json()["id"].as_str().expect("id").to_owned();
-            let outsider_id = app.user_id(&outsider).await;
+            let outsider_id = outsider.id.clone();
             assert_eq!(
                 next_event(&mut other).await,
                 Some(event("created", &[&theirs], &outsider_id)),
@@ -179,9 +178,9 @@ fn every_socket_of_the_organization_gets_each_event_and_no_other_organization_do
             assert_eq!(next_event(&mut first).await, None, "{backend}: B's event reached A");
 
             // A refused change publishes nothing.
-            let viewer = app.sign_up("viewer@example.com", PASSWORD).await;
-            app.add_member(&org_a, &app.user_id(&viewer).await, "viewer").await;
-            let refused = app.call("/api/todos/toggle", &form, Some(&viewer)).await;
+            let viewer = app.user("viewer@example.com").await;
+            app.add_member(&org_a, &viewer.id, Role::Viewer).await;
+            let refused = app.post_as(&viewer, "/api/todos/toggle", &form).await;
             assert_eq!(refused.status, StatusCode::FORBIDDEN, "{backend}");
             assert_eq!(next_event(&mut first).await, None, "{backend}");
         }
@@ -196,11 +195,11 @@ fn with_redis_a_change_on_one_instance_reaches_sockets_on_another() {
                 continue;
             }
             let other_instance = app.another_instance().await;
-            let owner = app.sign_up("owner@example.com", PASSWORD).await;
-            let owner_id = app.user_id(&owner).await;
-            let org = app.create_org(&owner, "name=Scaled").await;
-            let outsider = app.sign_up("outsider@example.com", PASSWORD).await;
-            let org_b = app.create_org(&outsider, "name=Elsewhere").await;
+            let owner = app.user("owner@example.com").await;
+            let owner_id = owner.id.clone();
+            let org = app.org(&owner, "Scaled").await.id;
+            let outsider = app.user("outsider@example.com").await;
+            let org_b = app.org(&outsider, "Elsewhere").await.id;
 
             let mut here = connect(&app, &org, &owner).await;
             let mut there = connect(&other_instance, &org, &owner).await;
@@ -208,7 +207,7 @@ fn with_redis_a_change_on_one_instance_reaches_sockets_on_another() {
             let mut foreign = connect(&other_instance, &org_b, &outsider).await;
 
             let created = other_instance
-                .call("/api/todos/create", &format!("org={org}&title=Across"), Some(&owner))
+                .post_as(&owner, "/api/todos/create", &format!("org={org}&title=Across"))
                 .await;
             let id = created.json()["id"].as_str().expect("id").to_owned();
             let expected = event("created", &[&id], &owner_id);
@@ -217,10 +216,10 @@ fn with_redis_a_change_on_one_instance_reaches_sockets_on_another() {
             assert_eq!(next_event(&mut there_too).await, Some(expected));
 
             let bulk = app
-                .post_json(
-                    "/api/todos/bulk-complete",
-                    &serde_json::json!({"org": org, "ids": [id]}).to_string(),
+                .json_as(
                     &owner,
+                    "/api/todos/bulk-complete",
+                    &serde_json::json!({"org": org, "ids": [id]}),
                 )
                 .await;
             assert_eq!(bulk.status, StatusCode::OK, "{}", bulk.text());
@@ -252,25 +251,25 @@ fn a_socket_closes_when_its_member_is_removed_or_its_session_ends() {
         .await;
         for app in apps {
             let backend = app.backend();
-            let owner = app.sign_up("owner@example.com", PASSWORD).await;
-            let org = app.create_org(&owner, "name=Rechecked").await;
-            let member = app.sign_up("member@example.com", PASSWORD).await;
-            let member_id = app.user_id(&member).await;
-            app.add_member(&org, &member_id, "member").await;
+            let owner = app.user("owner@example.com").await;
+            let org = app.org(&owner, "Rechecked").await.id;
+            let member = app.user("member@example.com").await;
+            let member_id = member.id.clone();
+            app.add_member(&org, &member_id, Role::Member).await;
 
             let mut removed = connect(&app, &org, &member).await;
             let mut signed_out = connect(&app, &org, &owner).await;
             let removal = app
-                .call(
+                .post_as(
+                    &owner,
                     "/api/orgs/members/remove",
                     &format!("org={org}&user_id={member_id}"),
-                    Some(&owner),
                 )
                 .await;
             assert_eq!(removal.status, StatusCode::OK, "{}", removal.text());
             assert_eq!(close_code(&mut removed).await, Some(4403), "{backend}: a removed member");
 
-            let out = app.call("/api/auth/sign-out", "", Some(&owner)).await;
+            let out = app.post_as(&owner, "/api/auth/sign-out", "").await;
             assert_eq!(out.status, StatusCode::OK, "{}", out.text());
             assert_eq!(
                 close_code(&mut signed_out).await,

@@ -12,12 +12,11 @@
 
 use crate::common;
 
+use app::orgs::permissions::Role;
 use axum::http::StatusCode;
-use common::{TestApp, TestResponse, assert_error, block_on};
+use common::{TestApp, TestOrg, TestResponse, TestUser, assert_error, block_on};
 use diesel::{ExpressionMethods, QueryDsl};
 use platform::db::schema::{audit_log, invitations, memberships, organizations, todos};
-
-const PASSWORD: &str = "correct horse battery";
 
 /// The ids a call is made with.
 struct Ids {
@@ -251,46 +250,40 @@ impl OrgCall {
 
 /// The people of the tests: one per role, a co-owner (so that an owner may leave), a member
 /// to act on, and someone in no organization.
-struct People {
-    cookies: Vec<(&'static str, String)>,
-    ids: Vec<(&'static str, String)>,
-}
+struct People(Vec<(&'static str, TestUser)>);
 
 impl People {
     async fn sign_up(app: &TestApp) -> Self {
-        let mut people = Self { cookies: Vec::new(), ids: Vec::new() };
+        let mut people = Vec::new();
         for who in ["owner", "co-owner", "admin", "member", "viewer", "subject", "outsider"] {
-            let cookie = app.sign_up(&format!("{who}@example.com"), PASSWORD).await;
-            people.ids.push((who, app.user_id(&cookie).await));
-            people.cookies.push((who, cookie));
+            people.push((who, app.user(&format!("{who}@example.com")).await));
         }
-        people
+        Self(people)
+    }
+
+    fn get(&self, who: &str) -> &TestUser {
+        &self.0.iter().find(|(w, _)| *w == who).expect("a person").1
     }
 
     fn cookie(&self, who: &str) -> &str {
-        &self.cookies.iter().find(|(w, _)| *w == who).expect("a person").1
+        &self.get(who).session
     }
 
     fn id(&self, who: &str) -> &str {
-        &self.ids.iter().find(|(w, _)| *w == who).expect("a person").1
+        &self.get(who).id
     }
 }
 
 /// A fresh organization created by `owner`, with everyone but the outsider as a member and one
 /// open invitation.
 async fn organization(app: &TestApp, people: &People, owner: &str, name: &str) -> Ids {
-    let created = app
-        .call("/api/orgs/create", &format!("name={name}"), Some(people.cookie(owner)))
-        .await
-        .json();
-    let org = created["id"].as_str().expect("id").to_owned();
-    let slug = created["slug"].as_str().expect("slug").to_owned();
+    let TestOrg { id: org, slug } = app.org(people.get(owner), name).await;
     for (who, role) in [
-        ("co-owner", "owner"),
-        ("admin", "admin"),
-        ("member", "member"),
-        ("viewer", "viewer"),
-        ("subject", "member"),
+        ("co-owner", Role::Owner),
+        ("admin", Role::Admin),
+        ("member", Role::Member),
+        ("viewer", Role::Viewer),
+        ("subject", Role::Member),
     ] {
         if who != owner {
             app.add_member(&org, people.id(who), role).await;
@@ -432,27 +425,20 @@ fn no_call_reaches_into_another_organization() {
             let people = People::sign_up(&app).await;
             let a = organization(&app, &people, "owner", "Tenant+A").await;
             // B: another owner, its own member and invitation.
-            let b_owner = app.sign_up("b-owner@example.com", PASSWORD).await;
-            let b_member = app.sign_up("b-member@example.com", PASSWORD).await;
+            let b_owner = app.user("b-owner@example.com").await;
+            let b_member = app.user("b-member@example.com").await;
             let b = {
-                let created =
-                    app.call("/api/orgs/create", "name=Tenant+B", Some(&b_owner)).await.json();
-                let org = created["id"].as_str().expect("id").to_owned();
-                app.add_member(&org, &app.user_id(&b_member).await, "member").await;
-                let invited = app
-                    .call(
-                        "/api/orgs/invitations/create",
-                        &format!("org={org}&email=b-pending%40example.com&role=viewer"),
-                        Some(&b_owner),
-                    )
-                    .await
-                    .json();
-                let (todo, undo) = todo_and_undo(&app, &b_owner, &org).await;
+                let org = app.org(&b_owner, "Tenant B").await;
+                app.join(&org, &b_member, Role::Member).await;
+                let form = format!("org={}&email=b-pending%40example.com&role=viewer", org.id);
+                let invited =
+                    app.post_as(&b_owner, "/api/orgs/invitations/create", &form).await.json();
+                let (todo, undo) = todo_and_undo(&app, &b_owner.session, &org.id).await;
                 Ids {
-                    slug: created["slug"].as_str().expect("slug").to_owned(),
-                    subject: app.user_id(&b_member).await,
+                    slug: org.slug,
+                    subject: b_member.id.clone(),
                     invitation: invited["id"].as_str().expect("invitation id").to_owned(),
-                    org,
+                    org: org.id,
                     todo,
                     undo,
                 }

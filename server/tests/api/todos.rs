@@ -4,53 +4,35 @@
 
 use crate::common;
 
+use app::orgs::permissions::Role;
+
 use std::collections::HashSet;
 
 use axum::{
     body::Body,
     http::{Request, StatusCode},
 };
-use common::{TestApp, TestResponse, assert_error, block_on, encode};
-
-const PASSWORD: &str = "correct horse battery";
+use common::{TestApp, TestResponse, TestUser, assert_error, block_on, encode, titles};
 
 /// A signed-in owner and their organization's id.
-async fn owner_and_org(app: &TestApp) -> (String, String) {
-    let owner = app.sign_up("owner@example.com", PASSWORD).await;
-    let org = app.create_org(&owner, "name=Todo+Co").await;
-    (owner, org)
+async fn owner_and_org(app: &TestApp) -> (TestUser, String) {
+    let owner = app.user("owner@example.com").await;
+    let org = app.org(&owner, "Todo Co").await;
+    (owner, org.id)
 }
 
-async fn create(app: &TestApp, cookie: &str, org: &str, fields: &str) -> TestResponse {
-    app.call("/api/todos/create", &format!("org={org}&{fields}"), Some(cookie)).await
+async fn create(app: &TestApp, user: &TestUser, org: &str, fields: &str) -> TestResponse {
+    app.post_as(user, "/api/todos/create", &format!("org={org}&{fields}")).await
 }
 
-async fn update(app: &TestApp, cookie: &str, body: serde_json::Value) -> TestResponse {
-    post_json(app, cookie, "/api/todos/update", &body).await
+async fn update(app: &TestApp, user: &TestUser, body: serde_json::Value) -> TestResponse {
+    app.json_as(user, "/api/todos/update", &body).await
 }
 
-async fn post_json(
-    app: &TestApp,
-    cookie: &str,
-    path: &str,
-    body: &serde_json::Value,
-) -> TestResponse {
-    app.post_json(path, &body.to_string(), cookie).await
-}
-
-async fn list(app: &TestApp, cookie: &str, org: &str, query: &str) -> serde_json::Value {
-    let response = app.get_as(&format!("/api/todos?org={org}&{query}"), Some(cookie)).await;
+async fn list(app: &TestApp, user: &TestUser, org: &str, query: &str) -> serde_json::Value {
+    let response = app.get_by(user, &format!("/api/todos?org={org}&{query}")).await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.text());
     response.json()
-}
-
-fn titles(page: &serde_json::Value) -> Vec<String> {
-    page["todos"]
-        .as_array()
-        .expect("todos")
-        .iter()
-        .map(|t| t["title"].as_str().unwrap_or_default().to_owned())
-        .collect()
 }
 
 #[test]
@@ -77,7 +59,7 @@ fn todos_are_created_read_changed_toggled_deleted_and_restored() {
             }
             assert_eq!(list(&app, &owner, &org, "").await["total"], 0, "{backend}");
 
-            let owner_id = app.user_id(&owner).await;
+            let owner_id = owner.id.clone();
             let created = create(
                 &app,
                 &owner,
@@ -95,8 +77,7 @@ fn todos_are_created_read_changed_toggled_deleted_and_restored() {
             assert_eq!(todo["assigned_to"], owner_id.as_str());
             assert_eq!(todo["completed"], false);
             let id = todo["id"].as_str().expect("id").to_owned();
-            let fetched =
-                app.get_as(&format!("/api/todos/get?org={org}&id={id}"), Some(&owner)).await;
+            let fetched = app.get_by(&owner, &format!("/api/todos/get?org={org}&id={id}")).await;
             assert_eq!(fetched.json(), todo, "{backend}");
 
             // Partial update: absent fields stay, null clears.
@@ -117,41 +98,38 @@ fn todos_are_created_read_changed_toggled_deleted_and_restored() {
             assert_error(&invalid, StatusCode::BAD_REQUEST, "VAL_REQUIRED_FIELD");
 
             let toggled =
-                app.call("/api/todos/toggle", &format!("org={org}&id={id}"), Some(&owner)).await;
+                app.post_as(&owner, "/api/todos/toggle", &format!("org={org}&id={id}")).await;
             assert_eq!(toggled.json()["completed"], true, "{backend}");
             assert_eq!(list(&app, &owner, &org, "status=done").await["total"], 1);
             assert_eq!(list(&app, &owner, &org, "status=open").await["total"], 0);
 
             // Delete, undo, and the token works once.
             let deleted =
-                app.call("/api/todos/delete", &format!("org={org}&id={id}"), Some(&owner)).await;
+                app.post_as(&owner, "/api/todos/delete", &format!("org={org}&id={id}")).await;
             assert_eq!(deleted.status, StatusCode::OK, "{backend}: {}", deleted.text());
             assert_eq!(deleted.json()["count"], 1);
             let token = deleted.json()["undo_token"].as_str().expect("token").to_owned();
             assert_eq!(list(&app, &owner, &org, "").await["total"], 0, "{backend}");
-            let gone = app.get_as(&format!("/api/todos/get?org={org}&id={id}"), Some(&owner)).await;
+            let gone = app.get_by(&owner, &format!("/api/todos/get?org={org}&id={id}")).await;
             assert_error(&gone, StatusCode::NOT_FOUND, "BIZ_NOT_FOUND");
             let again =
-                app.call("/api/todos/delete", &format!("org={org}&id={id}"), Some(&owner)).await;
+                app.post_as(&owner, "/api/todos/delete", &format!("org={org}&id={id}")).await;
             assert_error(&again, StatusCode::NOT_FOUND, "BIZ_NOT_FOUND");
-            let undone = app
-                .call("/api/todos/undo", &format!("org={org}&token={token}"), Some(&owner))
-                .await;
+            let undone =
+                app.post_as(&owner, "/api/todos/undo", &format!("org={org}&token={token}")).await;
             assert_eq!(undone.json(), 1, "{backend}: {}", undone.text());
             assert_eq!(list(&app, &owner, &org, "").await["total"], 1, "{backend}");
-            let twice = app
-                .call("/api/todos/undo", &format!("org={org}&token={token}"), Some(&owner))
-                .await;
+            let twice =
+                app.post_as(&owner, "/api/todos/undo", &format!("org={org}&token={token}")).await;
             assert_error(&twice, StatusCode::NOT_FOUND, "BIZ_NOT_FOUND");
 
             // After ten seconds the delete stands.
             let deleted =
-                app.call("/api/todos/delete", &format!("org={org}&id={id}"), Some(&owner)).await;
+                app.post_as(&owner, "/api/todos/delete", &format!("org={org}&id={id}")).await;
             let token = deleted.json()["undo_token"].as_str().expect("token").to_owned();
             tokio::time::sleep(std::time::Duration::from_millis(10_500)).await;
-            let late = app
-                .call("/api/todos/undo", &format!("org={org}&token={token}"), Some(&owner))
-                .await;
+            let late =
+                app.post_as(&owner, "/api/todos/undo", &format!("org={org}&token={token}")).await;
             assert_error(&late, StatusCode::NOT_FOUND, "BIZ_NOT_FOUND");
             assert_eq!(list(&app, &owner, &org, "").await["total"], 0, "{backend}");
         }
@@ -164,14 +142,14 @@ fn only_owners_and_admins_assign_to_others() {
         for app in TestApp::each_backend().await {
             let backend = app.backend();
             let (owner, org) = owner_and_org(&app).await;
-            let member = app.sign_up("member@example.com", PASSWORD).await;
-            let member_id = app.user_id(&member).await;
-            app.add_member(&org, &member_id, "member").await;
-            let viewer = app.sign_up("viewer@example.com", PASSWORD).await;
-            app.add_member(&org, &app.user_id(&viewer).await, "viewer").await;
-            let owner_id = app.user_id(&owner).await;
-            let outsider = app.sign_up("outsider@example.com", PASSWORD).await;
-            let outsider_id = app.user_id(&outsider).await;
+            let member = app.user("member@example.com").await;
+            let member_id = member.id.clone();
+            app.add_member(&org, &member_id, Role::Member).await;
+            let viewer = app.user("viewer@example.com").await;
+            app.add_member(&org, &viewer.id, Role::Viewer).await;
+            let owner_id = owner.id.clone();
+            let outsider = app.user("outsider@example.com").await;
+            let outsider_id = outsider.id.clone();
 
             let own =
                 create(&app, &member, &org, &format!("title=Mine&assigned_to={member_id}")).await;
@@ -298,12 +276,10 @@ fn pages_follow_each_sort_without_gaps_or_repeats_and_filters_apply() {
                 8,
                 "{backend}"
             );
-            let bad = app
-                .get_as(&format!("/api/todos?org={org}&cursor=not-a-cursor"), Some(&owner))
-                .await;
+            let bad =
+                app.get_by(&owner, &format!("/api/todos?org={org}&cursor=not-a-cursor")).await;
             assert_error(&bad, StatusCode::BAD_REQUEST, "VAL_INVALID_FORMAT");
-            let too_big =
-                app.get_as(&format!("/api/todos?org={org}&limit=101"), Some(&owner)).await;
+            let too_big = app.get_by(&owner, &format!("/api/todos?org={org}&limit=101")).await;
             assert_error(&too_big, StatusCode::BAD_REQUEST, "VAL_INVALID_FORMAT");
         }
     });
@@ -327,7 +303,7 @@ fn bulk_create_is_all_or_nothing_and_bulk_changes_apply() {
                 serde_json::json!({ "org": org, "items": items })
             };
             let bulk = async |body: serde_json::Value| {
-                post_json(&app, &owner, "/api/todos/bulk-create", &body).await
+                app.json_as(&owner, "/api/todos/bulk-create", &body).await
             };
 
             for (broken, field, code) in [
@@ -374,43 +350,41 @@ fn bulk_create_is_all_or_nothing_and_bulk_changes_apply() {
             assert_eq!(ids.len(), 100);
             assert_eq!(list(&app, &owner, &org, "").await["total"], 100, "{backend}");
 
-            let done = post_json(
-                &app,
-                &owner,
-                "/api/todos/bulk-complete",
-                &serde_json::json!({ "org": org, "ids": ids[..10] }),
-            )
-            .await;
+            let done = app
+                .json_as(
+                    &owner,
+                    "/api/todos/bulk-complete",
+                    &serde_json::json!({ "org": org, "ids": ids[..10] }),
+                )
+                .await;
             assert_eq!(done.json(), 10, "{backend}: {}", done.text());
             assert_eq!(list(&app, &owner, &org, "status=done").await["total"], 10, "{backend}");
-            let unknown = post_json(
-                &app,
-                &owner,
-                "/api/todos/bulk-complete",
-                &serde_json::json!({ "org": org, "ids": ["nope"] }),
-            )
-            .await;
+            let unknown = app
+                .json_as(
+                    &owner,
+                    "/api/todos/bulk-complete",
+                    &serde_json::json!({ "org": org, "ids": ["nope"] }),
+                )
+                .await;
             assert_error(&unknown, StatusCode::NOT_FOUND, "BIZ_NOT_FOUND");
 
             let mut doomed: Vec<String> = ids[..5].to_vec();
             doomed.push("not-a-todo".to_owned());
-            let deleted = post_json(
-                &app,
-                &owner,
-                "/api/todos/bulk-delete",
-                &serde_json::json!({ "org": org, "ids": doomed }),
-            )
-            .await;
+            let deleted = app
+                .json_as(
+                    &owner,
+                    "/api/todos/bulk-delete",
+                    &serde_json::json!({ "org": org, "ids": doomed }),
+                )
+                .await;
             assert_eq!(deleted.json()["count"], 5, "{backend}: {}", deleted.text());
             assert_eq!(list(&app, &owner, &org, "").await["total"], 95, "{backend}");
-            let audit =
-                app.get_as(&format!("/api/orgs/audit?org={org}"), Some(&owner)).await.json();
+            let audit = app.get_by(&owner, &format!("/api/orgs/audit?org={org}")).await.json();
             assert_eq!(audit["events"][0]["action"], "todos.bulk_deleted", "{backend}");
             assert_eq!(audit["events"][0]["details"]["count"], 5);
             let token = deleted.json()["undo_token"].as_str().expect("token").to_owned();
-            let undone = app
-                .call("/api/todos/undo", &format!("org={org}&token={token}"), Some(&owner))
-                .await;
+            let undone =
+                app.post_as(&owner, "/api/todos/undo", &format!("org={org}&token={token}")).await;
             assert_eq!(undone.json(), 5, "{backend}");
             assert_eq!(list(&app, &owner, &org, "").await["total"], 100, "{backend}");
         }
@@ -423,7 +397,7 @@ fn an_export_streams_every_todo_as_csv_or_ndjson() {
         for app in TestApp::each_backend().await {
             let backend = app.backend();
             let (owner, org) = owner_and_org(&app).await;
-            let owner_id = app.user_id(&owner).await;
+            let owner_id = owner.id.clone();
             // 10,000 todos, straight into the table; some titles need CSV quoting.
             let todos: Vec<(String, bool)> = (0..10_000)
                 .map(|n| {
@@ -446,8 +420,7 @@ fn an_export_streams_every_todo_as_csv_or_ndjson() {
                 "{backend}"
             );
 
-            let csv =
-                app.get_as(&format!("/api/export/todos?org={org}&format=csv"), Some(&owner)).await;
+            let csv = app.get_by(&owner, &format!("/api/export/todos?org={org}&format=csv")).await;
             assert_eq!(csv.status, StatusCode::OK, "{backend}: {}", csv.text());
             assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
             let disposition = csv.header("content-disposition").expect("a file name");
@@ -462,10 +435,7 @@ fn an_export_streams_every_todo_as_csv_or_ndjson() {
             assert_eq!(exported, expected, "{backend}: every title, exactly");
 
             let ndjson = app
-                .get_as(
-                    &format!("/api/export/todos?org={org}&format=ndjson&status=done"),
-                    Some(&owner),
-                )
+                .get_by(&owner, &format!("/api/export/todos?org={org}&format=ndjson&status=done"))
                 .await;
             assert_eq!(ndjson.header("content-type"), Some("application/x-ndjson; charset=utf-8"));
             let lines: Vec<serde_json::Value> = ndjson
@@ -481,7 +451,7 @@ fn an_export_streams_every_todo_as_csv_or_ndjson() {
             let gzip = app
                 .send(
                     Request::get(format!("/api/export/todos?org={org}&status=done"))
-                        .header("cookie", format!("session={owner}"))
+                        .header("cookie", format!("session={}", owner.session))
                         .header("accept-encoding", "gzip")
                         .body(Body::empty())
                         .expect("request"),
@@ -507,8 +477,7 @@ fn an_export_streams_every_todo_as_csv_or_ndjson() {
                 "{backend}"
             );
 
-            let bad =
-                app.get_as(&format!("/api/export/todos?org={org}&format=xlsx"), Some(&owner)).await;
+            let bad = app.get_by(&owner, &format!("/api/export/todos?org={org}&format=xlsx")).await;
             assert_error(&bad, StatusCode::BAD_REQUEST, "VAL_INVALID_FORMAT");
             let anonymous = app.get_as(&format!("/api/export/todos?org={org}"), None).await;
             assert_error(&anonymous, StatusCode::UNAUTHORIZED, "AUTH_UNAUTHENTICATED");

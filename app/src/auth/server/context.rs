@@ -47,8 +47,11 @@ pub struct AuthContext {
 
 impl AuthContext {
     /// The signed-in caller, or `AUTH_UNAUTHENTICATED` (401).
+    /// Records `user_id` on the current span (the service's `#[tracing::instrument]` span).
     pub fn require() -> Result<Self, AppError> {
-        Self::current().ok_or_else(AppError::unauthenticated)
+        let auth = Self::current().ok_or_else(AppError::unauthenticated)?;
+        tracing::Span::current().record("user_id", auth.user.id.as_str());
+        Ok(auth)
     }
 
     /// The signed-in caller, if any.

@@ -8,6 +8,7 @@ use platform::{
 };
 use tokio::sync::OnceCell;
 use tracing::Instrument as _;
+use tracing::field::Empty;
 
 use super::{
     context::{AuthContext, client_ip},
@@ -232,6 +233,7 @@ async fn dummy_hash() -> Result<&'static str, AppError> {
 }
 
 /// Creates an account, signs it in and mails a verification link.
+#[tracing::instrument(skip_all, fields(user_id = Empty))]
 pub async fn sign_up(mut input: SignUpInput) -> Result<SessionUser, AppError> {
     input.email = normalize_email(&input.email);
     input.name = input.name.trim().to_owned();
@@ -285,6 +287,7 @@ pub async fn sign_up(mut input: SignUpInput) -> Result<SessionUser, AppError> {
 }
 
 /// Signs in with email and password.
+#[tracing::instrument(skip_all, fields(user_id = Empty))]
 pub async fn sign_in(mut input: SignInInput) -> Result<SessionUser, AppError> {
     input.email = normalize_email(&input.email);
     validate(&input)?;
@@ -324,6 +327,7 @@ pub async fn sign_in(mut input: SignInInput) -> Result<SessionUser, AppError> {
 }
 
 /// Ends the caller's session (and clears the cookie in any case).
+#[tracing::instrument(skip_all, fields(user_id = Empty))]
 pub async fn sign_out() -> Result<(), AppError> {
     let platform = AppState::platform()?;
     if let Some(auth) = AuthContext::current() {
@@ -335,6 +339,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 }
 
 /// Confirms an address from the link mailed at sign-up.
+#[tracing::instrument(skip_all, fields(user_id = Empty))]
 pub async fn verify_email(input: TokenInput) -> Result<(), AppError> {
     validate(&input)?;
     let platform = AppState::platform()?;
@@ -349,6 +354,7 @@ pub async fn verify_email(input: TokenInput) -> Result<(), AppError> {
 }
 
 /// Mails a new verification link to the signed-in user.
+#[tracing::instrument(skip_all, fields(user_id = Empty))]
 pub async fn resend_verification() -> Result<(), AppError> {
     let auth = AuthContext::require()?;
     let platform = AppState::platform()?;
@@ -366,15 +372,48 @@ pub async fn resend_verification() -> Result<(), AppError> {
 }
 
 /// Sets `user_id`'s language (mail, other devices) and refreshes their sessions' copy.
+#[tracing::instrument(skip_all, fields(user_id = %user_id))]
 pub async fn set_locale(platform: &Platform, user_id: &str, locale: &str) -> Result<(), AppError> {
     store::update_locale(&platform.db, user_id, locale).await?;
     refresh_sessions(platform, user_id).await
 }
 
 /// Cached sessions of `user_id` hold a copy of the user: drop them after the user changes.
+#[tracing::instrument(skip_all, fields(user_id = %user_id))]
 pub async fn refresh_sessions(platform: &Platform, user_id: &str) -> Result<(), AppError> {
     let hashes = store::session_hashes(&platform.db, user_id).await?;
     session::evict(platform, &hashes).await;
+    Ok(())
+}
+
+/// The account of a normalised address, for another feature (an invitation's recipient).
+pub async fn account_by_email(
+    platform: &Platform,
+    email: &str,
+) -> Result<Option<UserRow>, AppError> {
+    Ok(store::user_by_email(&platform.db, email).await?)
+}
+
+/// The account `user_id`, for another feature (an administrator's target).
+pub async fn account_by_id(
+    platform: &Platform,
+    user_id: &str,
+) -> Result<Option<UserRow>, AppError> {
+    Ok(store::user_by_id(&platform.db, user_id).await?)
+}
+
+/// Marks `email` confirmed for `user_id` while it is still that account's address — for a
+/// feature that proved it by a link mailed there (an accepted invitation) — and refreshes the
+/// account's sessions when that changed anything.
+#[tracing::instrument(skip_all, fields(user_id = %user_id))]
+pub async fn confirm_email(
+    platform: &Platform,
+    user_id: &str,
+    email: &str,
+) -> Result<(), AppError> {
+    if store::mark_email_verified(&platform.db, user_id, email).await? {
+        refresh_sessions(platform, user_id).await?;
+    }
     Ok(())
 }
 
@@ -414,6 +453,7 @@ async fn mail_if_account(
 }
 
 /// Mails a password-reset link if the address has an account.
+#[tracing::instrument(skip_all, fields(user_id = Empty))]
 pub async fn request_password_reset(input: EmailInput) -> Result<(), AppError> {
     mail_if_account(input, "reset", TokenMail::RESET).await?;
     leptos_axum::redirect("/check-email?for=reset");
@@ -421,6 +461,7 @@ pub async fn request_password_reset(input: EmailInput) -> Result<(), AppError> {
 }
 
 /// Sets a new password from a reset link, ends every session of the account and signs in.
+#[tracing::instrument(skip_all, fields(user_id = Empty))]
 pub async fn reset_password(input: ResetPasswordInput) -> Result<(), AppError> {
     validate(&input)?;
     let platform = AppState::platform()?;
@@ -439,6 +480,7 @@ pub async fn reset_password(input: ResetPasswordInput) -> Result<(), AppError> {
 }
 
 /// Mails a magic sign-in link if the address has an account.
+#[tracing::instrument(skip_all, fields(user_id = Empty))]
 pub async fn request_magic_link(input: EmailInput) -> Result<(), AppError> {
     mail_if_account(input, "magic-link", TokenMail::MAGIC_LINK).await?;
     leptos_axum::redirect("/check-email?for=magic-link");
@@ -446,6 +488,7 @@ pub async fn request_magic_link(input: EmailInput) -> Result<(), AppError> {
 }
 
 /// Signs in from a magic link.
+#[tracing::instrument(skip_all, fields(user_id = Empty))]
 pub async fn magic_link_sign_in(input: TokenInput) -> Result<SessionUser, AppError> {
     validate(&input)?;
     let platform = AppState::platform()?;
@@ -462,6 +505,7 @@ pub async fn magic_link_sign_in(input: TokenInput) -> Result<SessionUser, AppErr
 }
 
 /// Mails a six-digit sign-in code if the address has an account.
+#[tracing::instrument(skip_all, fields(user_id = Empty))]
 pub async fn request_code(input: EmailInput) -> Result<(), AppError> {
     let return_to = input.return_to.clone();
     let email = mail_if_account(input, "code", TokenMail::CODE).await?;
@@ -475,6 +519,7 @@ pub async fn request_code(input: EmailInput) -> Result<(), AppError> {
 }
 
 /// Signs in with a code from the mail (at most five guesses per code).
+#[tracing::instrument(skip_all, fields(user_id = Empty))]
 pub async fn code_sign_in(mut input: CodeSignInInput) -> Result<SessionUser, AppError> {
     input.email = normalize_email(&input.email);
     validate(&input)?;

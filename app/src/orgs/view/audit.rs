@@ -13,8 +13,8 @@ use crate::{
         model::{AuditEvent, AuditInput, OrgSummary, audit_action_key},
         permissions::Permission,
     },
-    shell::ErrorView,
-    shell::TableHead,
+    ui::ErrorView,
+    ui::TableHead,
 };
 
 /// `/o/{slug}/audit`.

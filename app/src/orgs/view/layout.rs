@@ -14,7 +14,7 @@ use crate::{
         model::{OrgSummary, SlugInput},
         permissions::Permission,
     },
-    shell::{ErrorView, NotFound, Tabs},
+    ui::{ErrorView, NotFound, Tabs},
 };
 
 /// The organization of the current URL, loaded once for the frame and every page in it.

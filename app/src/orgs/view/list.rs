@@ -59,7 +59,7 @@ fn Orgs() -> impl IntoView {
                                 }
                                     .into_any()
                             }
-                            Err(error) => view! { <crate::shell::ErrorView error /> }.into_any(),
+                            Err(error) => view! { <crate::ui::ErrorView error /> }.into_any(),
                         })
                 }}
             </Suspense>

@@ -17,8 +17,7 @@ use crate::{
         model::{MemberInfo, OrgInput, OrgSummary},
         permissions::{Permission, Role},
     },
-    shell::ErrorView,
-    shell::TableHead,
+    ui::{ErrorView, Loaded, TableHead},
 };
 
 /// `/o/{slug}/team`.
@@ -59,18 +58,7 @@ fn Team(org: OrgSummary) -> impl IntoView {
             <h2 id="members-title">{move || i18n.t("team-members-title")}</h2>
             <FormAlert error=role_error />
             <FormAlert error=remove_error />
-            <Suspense fallback=move || view! { <p>{move || i18n.t("status-loading")}</p> }>
-                {move || {
-                    members
-                        .get()
-                        .map(|result| match result {
-                            Ok(list) => {
-                                view! { <MembersTable org=org.get_value() list actions /> }.into_any()
-                            }
-                            Err(error) => view! { <ErrorView error /> }.into_any(),
-                        })
-                }}
-            </Suspense>
+            <Loaded resource=members ok=move |list| view! { <MembersTable org=org.get_value() list actions /> } />
         </section>
         {can_invite.then(|| view! { <Invitations org=org.get_value() invite /> })}
         <section class="settings-block" aria-labelledby="leave-title">

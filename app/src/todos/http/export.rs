@@ -10,8 +10,9 @@ use crate::{
     orgs::scope::OrgScope,
     state::AppState,
     todos::{
+        input::ListQuery,
         model::{ListTodosInput, Todo},
-        service::{ListQuery, export_query, to_todo},
+        service::{export_query, to_todo},
         store::{self, Cursor},
     },
 };

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::{i18n::I18n, shell::Toasts};
+use crate::{i18n::I18n, ui::Toasts};
 
 /// The state of the live connection, as the page shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

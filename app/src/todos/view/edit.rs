@@ -19,13 +19,13 @@ use crate::{
         permissions::Permission,
         view::WithOrg,
     },
-    shell::{ErrorView, NotFound},
     todos::{
         api::{get_todo, update_todo},
         model::{
             DESCRIPTION_MAX_CHARS, Priority, TITLE_MAX_CHARS, Todo, TodoInput, UpdateTodoInput,
         },
     },
+    ui::{ErrorView, NotFound},
 };
 
 /// `/o/{slug}/todos/{id}/edit`.

@@ -7,6 +7,7 @@ mod browser;
 mod edit;
 mod list;
 mod query;
+mod table;
 
 use std::collections::HashMap;
 
@@ -20,7 +21,7 @@ use crate::orgs::model::MemberInfo;
 /// The translation keys these pages pick from tables rather than name in a call (checked by
 /// the translation tests).
 pub fn indirect_keys() -> Vec<&'static str> {
-    let mut keys: Vec<&'static str> = list::SORTABLE.iter().map(|(_, key)| *key).collect();
+    let mut keys: Vec<&'static str> = table::SORTABLE.iter().map(|(_, key)| *key).collect();
     keys.extend(browser::LIVE_KEYS);
     keys.extend(crate::todos::model::Priority::ALL.map(crate::todos::model::Priority::label_key));
     keys.extend(["todos-undo", "org-tab-todos", "todos-count", "todos-count-capped"]);
