@@ -48,8 +48,9 @@ pub trait Parse: garde::Validate<Context = ()> + serde::Serialize {
     /// The domain value.
     type Parsed;
 
-    /// Parses every field, noting in `errors` each one that fails.
-    fn parse(&self, errors: &mut FieldErrors) -> Self::Parsed;
+    /// Parses every field, noting in `errors` each one that fails; `None` only after noting
+    /// at least one.
+    fn parse(&self, errors: &mut FieldErrors) -> Option<Self::Parsed>;
 }
 
 /// The fields that failed while parsing an input ([`Parse`]).
@@ -75,7 +76,11 @@ pub fn parse<T: Parse>(input: &T) -> Result<T::Parsed, AppError> {
             fields.push((field, code));
         }
     }
-    if fields.is_empty() { Ok(parsed) } else { Err(fields_error(fields)) }
+    if !fields.is_empty() {
+        return Err(fields_error(fields));
+    }
+    // A parse that gave no value named a field (the trait's contract): never reached.
+    parsed.ok_or_else(|| AppError::new(ErrorCode::SysServerError))
 }
 
 /// A garde error for a custom rule, carrying `code`.

@@ -5,4 +5,6 @@ pub mod model;
 pub mod view;
 
 #[cfg(feature = "ssr")]
+pub mod input;
+#[cfg(feature = "ssr")]
 pub mod service;

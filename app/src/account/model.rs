@@ -4,7 +4,7 @@ use garde::Validate;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    auth::model::{EMAIL_MAX_CHARS, NAME_MAX_CHARS, PASSWORD_MAX_CHARS, password_rule},
+    auth::model::{NAME_MAX_CHARS, PASSWORD_MAX_CHARS, password_rule},
     error::ErrorCode,
     i18n::Locale,
     validation::rule_error,
@@ -63,7 +63,7 @@ pub struct ChangePasswordInput {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
 pub struct ChangeEmailInput {
     /// The new address (normalised by the server).
-    #[garde(length(max = EMAIL_MAX_CHARS), email)]
+    #[garde(skip)] // parsed at the edge (`auth::model::Email`)
     pub new_email: String,
     /// The password, to confirm it is the owner asking.
     #[garde(length(chars, min = 1, max = PASSWORD_MAX_CHARS))]

@@ -10,7 +10,7 @@ use super::model::{
 };
 use crate::{
     auth::{
-        model::{SessionUser, TokenInput, normalize_email},
+        model::{SessionUser, TokenInput},
         server::{
             AuthContext,
             mail::Notice,
@@ -25,7 +25,7 @@ use crate::{
     i18n::LOCALE_COOKIE,
     request::set_preference_cookie,
     state::AppState,
-    validation::validate,
+    validation::{parse, validate},
 };
 
 fn display_time(time: chrono::NaiveDateTime) -> String {
@@ -119,21 +119,20 @@ pub async fn change_password(input: ChangePasswordInput) -> Result<(), AppError>
 
 /// Mails a confirmation link to a new address; the account moves there when it is followed.
 #[tracing::instrument(skip_all, fields(user_id = Empty))]
-pub async fn request_email_change(mut input: ChangeEmailInput) -> Result<(), AppError> {
+pub async fn request_email_change(input: ChangeEmailInput) -> Result<(), AppError> {
     let auth = AuthContext::require()?;
-    input.new_email = normalize_email(&input.new_email);
-    validate(&input)?;
+    let new_email = parse(&input)?;
     let platform = AppState::platform()?;
     let user = confirm_password(&platform, &auth, &input.password, "password").await?;
-    if input.new_email == user.email {
+    if new_email.as_str() == user.email {
         return Err(AppError::invalid_field("new_email", ErrorCode::BizInvalidState));
     }
-    if store::user_by_email(&platform.db, &input.new_email).await?.is_some() {
+    if store::user_by_email(&platform.db, new_email.as_str()).await?.is_some() {
         return Err(AppError::new(ErrorCode::BizDuplicateEntry)
             .with_field("new_email", ErrorCode::BizDuplicateEntry));
     }
     let context = MailContext::of_request()?;
-    send_token_mail(&platform, &context, &user, &input.new_email, TokenMail::CHANGE_EMAIL, None)
+    send_token_mail(&platform, &context, &user, new_email.as_str(), TokenMail::CHANGE_EMAIL, None)
         .await?;
     tracing::info!(user_id = %user.id, "address change requested");
     Ok(())

@@ -41,6 +41,45 @@ pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
+/// An email address as the server keeps it: normalised ([`normalize_email`]), at most
+/// [`EMAIL_MAX_CHARS`] bytes, and of the form of an address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    /// `text` as an address: `VAL_REQUIRED_FIELD` when empty, `VAL_TOO_LONG`, or
+    /// `VAL_INVALID_EMAIL` when it is not one.
+    pub fn parse(text: &str) -> Result<Self, ErrorCode> {
+        use garde::rules::email::{Email as _, InvalidEmail};
+        let email = normalize_email(text);
+        if email.len() > EMAIL_MAX_CHARS {
+            return Err(ErrorCode::ValTooLong);
+        }
+        match email.validate_email() {
+            Ok(()) => Ok(Self(email)),
+            Err(InvalidEmail::Empty) => Err(ErrorCode::ValRequiredField),
+            Err(_) => Err(ErrorCode::ValInvalidEmail),
+        }
+    }
+
+    /// The address.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Email {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<Email> for String {
+    fn from(email: Email) -> Self {
+        email.0
+    }
+}
+
 /// A password rule: required, at least 8 and at most 128 characters.
 pub fn password_rule(value: &str) -> garde::Result {
     let chars = value.chars().count();
@@ -118,7 +157,7 @@ pub struct SignUpInput {
     #[garde(length(chars, min = 1, max = NAME_MAX_CHARS))]
     pub name: String,
     /// Email address (normalised by the server).
-    #[garde(length(max = EMAIL_MAX_CHARS), email)]
+    #[garde(skip)] // parsed at the edge (`auth::model::Email`)
     pub email: String,
     /// 8–128 characters.
     #[garde(custom(|v: &String, (): &()| password_rule(v)))]
@@ -133,7 +172,7 @@ pub struct SignUpInput {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
 pub struct SignInInput {
     /// Email address.
-    #[garde(length(max = EMAIL_MAX_CHARS), email)]
+    #[garde(skip)] // parsed at the edge (`auth::model::Email`)
     pub email: String,
     /// The password (only its presence and length are checked before verification).
     #[garde(length(chars, min = 1, max = PASSWORD_MAX_CHARS))]
@@ -148,7 +187,7 @@ pub struct SignInInput {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
 pub struct EmailInput {
     /// Email address.
-    #[garde(length(max = EMAIL_MAX_CHARS), email)]
+    #[garde(skip)] // parsed at the edge (`auth::model::Email`)
     pub email: String,
     /// Same-site path to continue to after signing in (magic link, code).
     #[serde(default)]
@@ -183,7 +222,7 @@ pub struct ResetPasswordInput {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
 pub struct CodeSignInInput {
     /// Email address the code was sent to.
-    #[garde(length(max = EMAIL_MAX_CHARS), email)]
+    #[garde(skip)] // parsed at the edge (`auth::model::Email`)
     pub email: String,
     /// The six digits from the mail.
     #[garde(custom(|v: &String, (): &()| code_rule(v)))]
@@ -249,5 +288,13 @@ mod tests {
     #[test]
     fn emails_are_normalised() {
         assert_eq!(normalize_email("  Ada@Example.COM "), "ada@example.com");
+        assert_eq!(
+            Email::parse("  Ada@Example.COM ").map(String::from).as_deref(),
+            Ok("ada@example.com")
+        );
+        assert_eq!(Email::parse(" "), Err(ErrorCode::ValRequiredField));
+        assert_eq!(Email::parse("not-an-email"), Err(ErrorCode::ValInvalidEmail));
+        let long = format!("{}@example.com", "a".repeat(250));
+        assert_eq!(Email::parse(&long), Err(ErrorCode::ValTooLong));
     }
 }

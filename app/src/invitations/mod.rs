@@ -8,6 +8,8 @@ pub mod model;
 pub mod view;
 
 #[cfg(feature = "ssr")]
+pub mod input;
+#[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod store;

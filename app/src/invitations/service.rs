@@ -14,15 +14,12 @@ use super::{
 };
 use crate::{
     audit::AuditEntry,
-    auth::{
-        model::normalize_email,
-        server::{
-            AuthContext,
-            limits::{self, email_key},
-            mail::{Payload, compose_message},
-            service::{
-                self as accounts, MailContext, redirect_after, send_in_background, token_invalid,
-            },
+    auth::server::{
+        AuthContext,
+        limits::{self, email_key},
+        mail::{Payload, compose_message},
+        service::{
+            self as accounts, MailContext, redirect_after, send_in_background, token_invalid,
         },
     },
     error::{AppError, ErrorCode},
@@ -112,15 +109,11 @@ async fn send_invitation(
 
 /// Invites `email` to the organization with a role (`invitation:create`; never as owner).
 #[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]
-pub async fn create(mut input: InviteInput) -> Result<InvitationInfo, AppError> {
-    input.email = normalize_email(&input.email);
-    let (platform, org) = OrgScope::enter(&input, Permission::InvitationCreate).await?;
+pub async fn create(input: InviteInput) -> Result<InvitationInfo, AppError> {
+    let (platform, org, (email, role)) =
+        OrgScope::enter_parsed(&input, Permission::InvitationCreate).await?;
     require_verified(&platform, org.auth())?;
-    let role: Role = input
-        .role
-        .parse()
-        .map_err(|()| AppError::invalid_field("role", ErrorCode::ValInvalidFormat))?;
-    invite_limits(&platform, org.id(), &input.email).await?;
+    invite_limits(&platform, org.id(), email.as_str()).await?;
 
     let secret = token::new_token();
     let hash = token::hash_token(&secret);
@@ -128,10 +121,10 @@ pub async fn create(mut input: InviteInput) -> Result<InvitationInfo, AppError> 
     let now = platform::clock::now_utc();
     let expires_at = now + ttl();
     let entry = AuditEntry::new("member.invited", org.user_id())
-        .details(serde_json::json!({ "email": input.email, "role": role.as_str() }));
+        .details(serde_json::json!({ "email": email.as_str(), "role": role.as_str() }));
     let new = NewInvitation {
         id: &id,
-        email: &input.email,
+        email: email.as_str(),
         role: role.as_str(),
         token_hash: &hash,
         invited_by: Some(org.user_id()),
@@ -150,11 +143,11 @@ pub async fn create(mut input: InviteInput) -> Result<InvitationInfo, AppError> 
             return Err(AppError::limit_exceeded("members", u64::try_from(max).unwrap_or(0)));
         }
     }
-    send_invitation(&platform, &org, &input.email, role, &secret).await?;
+    send_invitation(&platform, &org, email.as_str(), role, &secret).await?;
     tracing::info!(org_id = %org.id(), invitation = %id, "invitation sent");
     Ok(InvitationInfo {
         id,
-        email: input.email,
+        email: email.into(),
         role,
         invited_by: Some(org.auth().user.name.clone()),
         created_at: timestamp(now),

@@ -97,17 +97,17 @@ impl TodoFields {
 impl Parse for CreateTodoInput {
     type Parsed = TodoDraft;
 
-    fn parse(&self, errors: &mut FieldErrors) -> TodoDraft {
-        TodoFields::from(self.clone()).draft(errors, "")
+    fn parse(&self, errors: &mut FieldErrors) -> Option<TodoDraft> {
+        Some(TodoFields::from(self.clone()).draft(errors, ""))
     }
 }
 
 impl Parse for BulkCreateInput {
     type Parsed = Vec<TodoDraft>;
 
-    fn parse(&self, errors: &mut FieldErrors) -> Vec<TodoDraft> {
+    fn parse(&self, errors: &mut FieldErrors) -> Option<Vec<TodoDraft>> {
         let draft = |(i, item): (usize, &TodoFields)| item.draft(errors, &format!("items[{i}]."));
-        self.items.iter().enumerate().map(draft).collect()
+        Some(self.items.iter().enumerate().map(draft).collect())
     }
 }
 
@@ -115,8 +115,8 @@ impl Parse for UpdateTodoInput {
     /// The columns to change (`updated_at` is the service's to set).
     type Parsed = TodoChanges;
 
-    fn parse(&self, errors: &mut FieldErrors) -> TodoChanges {
-        TodoChanges {
+    fn parse(&self, errors: &mut FieldErrors) -> Option<TodoChanges> {
+        Some(TodoChanges {
             title: self.title.as_deref().map(|t| t.trim().to_owned()),
             description: self.description.clone().map(|d| d.filter(|d| !d.trim().is_empty())),
             priority: self
@@ -134,7 +134,7 @@ impl Parse for UpdateTodoInput {
                 .map(|a| present(a.as_deref()).map(str::to_owned)),
             completed: None,
             updated_at: None,
-        }
+        })
     }
 }
 
@@ -163,7 +163,7 @@ const SORTS: [(&str, Sort); 4] = [
 impl Parse for ListTodosInput {
     type Parsed = ListQuery;
 
-    fn parse(&self, errors: &mut FieldErrors) -> ListQuery {
+    fn parse(&self, errors: &mut FieldErrors) -> Option<ListQuery> {
         let sort = errors.field("sort", choice(self.sort.as_deref(), &SORTS));
         let filters = Filters {
             completed: errors
@@ -197,7 +197,7 @@ impl Parse for ListTodosInput {
         let cursor = present(self.cursor.as_deref())
             .zip(sort)
             .and_then(|(text, sort)| errors.field("cursor", parse_cursor(text, sort)));
-        ListQuery {
+        Some(ListQuery {
             filters,
             sort: sort.unwrap_or(Sort::Created),
             desc: errors
@@ -205,7 +205,7 @@ impl Parse for ListTodosInput {
                 .unwrap_or(true),
             cursor,
             limit: limit.and_then(|l| errors.field("limit", l)).unwrap_or(PAGE_DEFAULT),
-        }
+        })
     }
 }
 

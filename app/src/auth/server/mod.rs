@@ -1,6 +1,7 @@
 //! The server side of accounts: request context, sessions, storage, mail and abuse limits.
 
 pub mod context;
+pub mod input;
 pub mod jobs;
 pub mod limits;
 pub mod mail;

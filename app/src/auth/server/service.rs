@@ -20,12 +20,12 @@ use super::{
 use crate::{
     auth::model::{
         CodeSignInInput, EmailInput, ResetPasswordInput, SessionUser, SignInInput, SignUpInput,
-        TokenInput, normalize_email, percent_encode, safe_return_path,
+        TokenInput, percent_encode, safe_return_path,
     },
     error::{AppError, ErrorCode},
     i18n::Locale,
     state::AppState,
-    validation::validate,
+    validation::{parse, validate},
 };
 
 /// Lifetime of an email-verification link.
@@ -235,11 +235,10 @@ async fn dummy_hash() -> Result<&'static str, AppError> {
 /// Creates an account, signs it in and mails a verification link.
 #[tracing::instrument(skip_all, fields(user_id = Empty))]
 pub async fn sign_up(mut input: SignUpInput) -> Result<SessionUser, AppError> {
-    input.email = normalize_email(&input.email);
     input.name = input.name.trim().to_owned();
-    validate(&input)?;
+    let email = parse(&input)?;
     let platform = AppState::platform()?;
-    mail_limits(&platform, "sign-up", &input.email).await?;
+    mail_limits(&platform, "sign-up", email.as_str()).await?;
 
     let hash =
         hash_password(Secret::new(input.password.clone())).await.map_err(AppError::internal)?;
@@ -250,7 +249,7 @@ pub async fn sign_up(mut input: SignUpInput) -> Result<SessionUser, AppError> {
         &platform.db,
         NewUser {
             id: &id,
-            email: &input.email,
+            email: email.as_str(),
             password_hash: Some(&hash),
             name: &input.name,
             locale: locale.as_str(),
@@ -267,7 +266,7 @@ pub async fn sign_up(mut input: SignUpInput) -> Result<SessionUser, AppError> {
     // The row just written, without reading it back.
     let user = UserRow {
         id,
-        email: input.email.clone(),
+        email: email.into(),
         email_verified_at: None,
         password_hash: Some(hash),
         name: input.name.clone(),
@@ -288,21 +287,20 @@ pub async fn sign_up(mut input: SignUpInput) -> Result<SessionUser, AppError> {
 
 /// Signs in with email and password.
 #[tracing::instrument(skip_all, fields(user_id = Empty))]
-pub async fn sign_in(mut input: SignInInput) -> Result<SessionUser, AppError> {
-    input.email = normalize_email(&input.email);
-    validate(&input)?;
+pub async fn sign_in(input: SignInInput) -> Result<SessionUser, AppError> {
+    let email = parse(&input)?;
     let platform = AppState::platform()?;
     let ip = ip_key();
     limits::enforce(
         &platform,
         &[
-            (format!("sign-in:ip-email:{ip}:{}", email_key(&input.email)), SIGN_IN_PER_EMAIL),
+            (format!("sign-in:ip-email:{ip}:{}", email_key(email.as_str())), SIGN_IN_PER_EMAIL),
             (format!("sign-in:ip:{ip}"), SIGN_IN_PER_IP),
         ],
     )
     .await?;
 
-    let user = store::user_by_email(&platform.db, &input.email).await?;
+    let user = store::user_by_email(&platform.db, email.as_str()).await?;
     let stored = match user.as_ref().and_then(|u| u.password_hash.clone()) {
         Some(hash) => hash,
         None => dummy_hash().await?.to_owned(),
@@ -425,17 +423,15 @@ async fn mail_if_account(
     kind: &'static str,
     mail: TokenMail,
 ) -> Result<String, AppError> {
-    let mut input = input;
-    input.email = normalize_email(&input.email);
-    validate(&input)?;
+    let email = parse(&input)?;
     let platform = AppState::platform()?;
-    mail_limits(&platform, kind, &input.email).await?;
-    let email = input.email.clone();
+    mail_limits(&platform, kind, email.as_str()).await?;
+    let address = email.to_string();
     let context = MailContext::of_request()?;
     tokio::spawn(
         async move {
             let result = async {
-                if let Some(user) = store::user_by_email(&platform.db, &input.email).await? {
+                if let Some(user) = store::user_by_email(&platform.db, email.as_str()).await? {
                     let return_to = input.return_to.as_deref();
                     send_token_mail(&platform, &context, &user, &user.email, mail, return_to)
                         .await?;
@@ -449,7 +445,7 @@ async fn mail_if_account(
         }
         .in_current_span(),
     );
-    Ok(email)
+    Ok(address)
 }
 
 /// Mails a password-reset link if the address has an account.
@@ -520,15 +516,14 @@ pub async fn request_code(input: EmailInput) -> Result<(), AppError> {
 
 /// Signs in with a code from the mail (at most five guesses per code).
 #[tracing::instrument(skip_all, fields(user_id = Empty))]
-pub async fn code_sign_in(mut input: CodeSignInInput) -> Result<SessionUser, AppError> {
-    input.email = normalize_email(&input.email);
-    validate(&input)?;
+pub async fn code_sign_in(input: CodeSignInInput) -> Result<SessionUser, AppError> {
+    let email = parse(&input)?;
     let platform = AppState::platform()?;
     let ip = ip_key();
     limits::enforce(
         &platform,
         &[
-            (format!("sign-in:ip-email:{ip}:{}", email_key(&input.email)), SIGN_IN_PER_EMAIL),
+            (format!("sign-in:ip-email:{ip}:{}", email_key(email.as_str())), SIGN_IN_PER_EMAIL),
             (format!("sign-in:ip:{ip}"), SIGN_IN_PER_IP),
         ],
     )
@@ -537,7 +532,7 @@ pub async fn code_sign_in(mut input: CodeSignInInput) -> Result<SessionUser, App
         AppError::new(ErrorCode::AuthInvalidCredentials)
             .with_field("code", ErrorCode::AuthInvalidCredentials)
     };
-    let user = store::user_by_email(&platform.db, &input.email).await?.ok_or_else(invalid)?;
+    let user = store::user_by_email(&platform.db, email.as_str()).await?.ok_or_else(invalid)?;
     if !store::redeem_code(&platform.db, &user.id, &input.code).await? {
         return Err(invalid());
     }
