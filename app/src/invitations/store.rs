@@ -14,7 +14,7 @@ use platform::{
 
 use crate::{
     audit::{AuditEntry, org_audit},
-    orgs::scope::{OrgId, lock_org},
+    orgs::{lock::lock_org, scope::OrgId},
 };
 
 /// An open invitation as stored.

@@ -10,6 +10,8 @@ pub mod view;
 #[cfg(feature = "ssr")]
 pub mod id;
 #[cfg(feature = "ssr")]
+pub mod lock;
+#[cfg(feature = "ssr")]
 pub mod scope;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -43,20 +43,6 @@ macro_rules! org_inputs {
     };
 }
 
-/// Takes the write lock of an organization's row without changing it (a no-op `UPDATE`), so
-/// concurrent changes to its memberships run one after the other: for a feature whose
-/// transaction changes who belongs to an organization (joining by invitation, a seat limit).
-macro_rules! lock_org {
-    ($conn:expr, $org_id:expr) => {{
-        use platform::db::schema::organizations;
-        diesel::update(organizations::table.find($org_id))
-            .set(organizations::updated_at.eq(organizations::updated_at))
-            .execute($conn)
-            .await
-    }};
-}
-pub(crate) use lock_org;
-
 /// The organization a request acts in, the caller's role there, and the permission checked.
 /// Built only by [`OrgScope::require`], after the membership was read on this very request.
 #[derive(Clone, Debug)]

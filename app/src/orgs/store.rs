@@ -8,7 +8,7 @@ use platform::{
     db::schema::{audit_log, memberships, organizations},
 };
 
-use super::{id::OrgId, scope::lock_org};
+use super::{id::OrgId, lock::lock_org};
 use crate::audit::{AuditEntry, org_audit};
 
 /// An organization as stored.

@@ -285,7 +285,8 @@ pub enum Sort {
 }
 
 /// Where a page starts: after the row with this sort value and id (ties are broken by id).
-/// Its variant is the list's sort: the service parses a client's cursor for that sort only.
+/// Its variant is the list's sort: the edge (`todos::input`) parses a client's cursor for that
+/// sort only.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Cursor {
     /// After this creation time.

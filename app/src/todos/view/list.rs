@@ -6,7 +6,10 @@ use leptos_router::{
     hooks::use_query_map,
 };
 
-use super::{Names, assignable, assignee_options, browser, names_of, query, table::Table};
+use super::{
+    Names, assignable, assignee_options, browser, names_of, query,
+    table::{Page, Table},
+};
 use crate::{
     forms::{FormAlert, form_error},
     i18n::use_i18n,
@@ -27,15 +30,6 @@ use crate::{
 #[component]
 pub fn TodosPage() -> impl IntoView {
     view! { <WithOrg render=|org| view! { <Todos org /> } /> }
-}
-
-/// What the rows need from the page.
-#[derive(Clone, Copy)]
-pub(super) struct Page {
-    pub(super) org: StoredValue<OrgSummary>,
-    pub(super) toasts: Toasts,
-    /// Bump to read the list again.
-    pub(super) refresh: RwSignal<u32>,
 }
 
 #[component]

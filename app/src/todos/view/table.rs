@@ -4,16 +4,26 @@
 use leptos::{ev, prelude::*, server_fn::ServerFn, task::spawn_local};
 use leptos_router::components::A;
 
-use super::{Names, initials, list::Page, query, today};
+use super::{Names, initials, query, today};
 use crate::{
     forms::error_message,
     i18n::{I18n, use_i18n},
-    orgs::permissions::Permission,
+    orgs::{model::OrgSummary, permissions::Permission},
     todos::{
         api::{DeleteTodo, ToggleTodo, delete_todo, toggle_todo, undo_delete},
         model::{ListTodosInput, Todo, TodoInput, TodoPage, UNDO_SECONDS, UndoInput},
     },
+    ui::Toasts,
 };
+
+/// What the rows need from the page.
+#[derive(Clone, Copy)]
+pub(super) struct Page {
+    pub(super) org: StoredValue<OrgSummary>,
+    pub(super) toasts: Toasts,
+    /// Bump to read the list again.
+    pub(super) refresh: RwSignal<u32>,
+}
 
 /// The sortable columns: sort key and translation key of the title.
 pub(super) const SORTABLE: [(&str, &str); 4] = [
