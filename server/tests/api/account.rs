@@ -42,25 +42,29 @@ fn the_profile_sets_name_and_language() {
     block_on(async {
         for app in TestApp::each_backend().await {
             let backend = app.backend();
-            let cookie = app.sign_up("profile@example.com", PASSWORD).await;
-            let bad = app.call("/api/account/profile", "name=&locale=fr", Some(&cookie)).await;
+            let account = app.user("profile@example.com").await;
+            let bad = app.post_as(&account, "/api/account/profile", "name=&locale=fr").await;
             assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{backend}");
             assert_eq!(bad.json()["fields"]["name"][0], "VAL_REQUIRED_FIELD");
             assert_eq!(bad.json()["fields"]["locale"][0], "VAL_INVALID_FORMAT");
-            assert_eq!(me(&app, &cookie).await["name"], "Test User", "{backend}: unchanged");
+            assert_eq!(
+                me(&app, &account.session).await["name"],
+                "Test User",
+                "{backend}: unchanged"
+            );
 
             let saved =
-                app.call("/api/account/profile", "name=+Ada+L.+&locale=es", Some(&cookie)).await;
+                app.post_as(&account, "/api/account/profile", "name=+Ada+L.+&locale=es").await;
             assert_eq!(saved.status, StatusCode::OK, "{backend}: {}", saved.text());
             assert!(saved.header("set-cookie").is_some_and(|c| c.starts_with("lang=es")));
-            let user = me(&app, &cookie).await;
+            let user = me(&app, &account.session).await;
             assert_eq!(user["name"], "Ada L.", "{backend}: cached session refreshed");
             assert_eq!(user["locale"], "es", "{backend}");
 
             // The language picker of a signed-in user writes the profile too.
-            let picked = app.call("/api/preferences/locale", "locale=en", Some(&cookie)).await;
+            let picked = app.post_as(&account, "/api/preferences/locale", "locale=en").await;
             assert_eq!(picked.status, StatusCode::OK, "{backend}");
-            assert_eq!(me(&app, &cookie).await["locale"], "en", "{backend}");
+            assert_eq!(me(&app, &account.session).await["locale"], "en", "{backend}");
         }
     });
 }
@@ -70,14 +74,14 @@ fn sessions_are_listed_and_revoked_one_by_one_or_all_others() {
     block_on(async {
         for app in TestApp::each_backend().await {
             let backend = app.backend();
-            let first = app.sign_up("sessions@example.com", PASSWORD).await;
+            let first = app.user("sessions@example.com").await;
             let second = session_cookie(&sign_in(&app, "sessions@example.com", PASSWORD).await)
                 .expect("second");
             let third = session_cookie(&sign_in(&app, "sessions@example.com", PASSWORD).await)
                 .expect("third");
-            let stranger = app.sign_up("stranger@example.com", PASSWORD).await;
+            let stranger = app.user("stranger@example.com").await;
 
-            let list = app.get_as("/api/account/sessions", Some(&first)).await.json();
+            let list = app.get_by(&first, "/api/account/sessions").await.json();
             let list = list.as_array().expect("a list");
             assert_eq!(list.len(), 3, "{backend}");
             assert_eq!(list.iter().filter(|s| s["current"] == true).count(), 1, "{backend}");
@@ -94,29 +98,36 @@ fn sessions_are_listed_and_revoked_one_by_one_or_all_others() {
                 .as_str()
                 .expect("id")
                 .to_owned();
-            let stranger_id = app.get_as("/api/account/sessions", Some(&stranger)).await.json()[0]
-                ["id"]
+            let stranger_id = app.get_by(&stranger, "/api/account/sessions").await.json()[0]["id"]
                 .as_str()
                 .expect("id")
                 .to_owned();
 
             let foreign = app
-                .call("/api/account/sessions/revoke", &format!("id={stranger_id}"), Some(&first))
+                .post_as(&first, "/api/account/sessions/revoke", &format!("id={stranger_id}"))
                 .await;
             assert_error(&foreign, StatusCode::NOT_FOUND, "BIZ_NOT_FOUND");
-            assert_eq!(me(&app, &stranger).await["email"], "stranger@example.com", "{backend}");
+            assert_eq!(
+                me(&app, &stranger.session).await["email"],
+                "stranger@example.com",
+                "{backend}"
+            );
 
             let revoked = app
-                .call("/api/account/sessions/revoke", &format!("id={second_id}"), Some(&first))
+                .post_as(&first, "/api/account/sessions/revoke", &format!("id={second_id}"))
                 .await;
             assert_eq!(revoked.status, StatusCode::OK, "{backend}: {}", revoked.text());
             assert_eq!(me(&app, &second).await, serde_json::Value::Null, "{backend}");
             assert_eq!(me(&app, &third).await["email"], "sessions@example.com", "{backend}");
 
-            let others = app.call("/api/account/sessions/revoke-others", "", Some(&first)).await;
+            let others = app.post_as(&first, "/api/account/sessions/revoke-others", "").await;
             assert_eq!(others.json(), 1, "{backend}");
             assert_eq!(me(&app, &third).await, serde_json::Value::Null, "{backend}");
-            assert_eq!(me(&app, &first).await["email"], "sessions@example.com", "{backend}");
+            assert_eq!(
+                me(&app, &first.session).await["email"],
+                "sessions@example.com",
+                "{backend}"
+            );
         }
     });
 }
@@ -126,15 +137,15 @@ fn changing_the_password_needs_the_current_one_and_ends_other_sessions() {
     block_on(async {
         for app in TestApp::each_backend().await {
             let backend = app.backend();
-            let current = app.sign_up("pw@example.com", PASSWORD).await;
+            let current = app.user("pw@example.com").await;
             let other =
                 session_cookie(&sign_in(&app, "pw@example.com", PASSWORD).await).expect("other");
 
             let wrong = app
-                .call(
+                .post_as(
+                    &current,
                     "/api/account/password",
                     "current_password=nope-nope&new_password=another+long+one",
-                    Some(&current),
                 )
                 .await;
             assert_error(&wrong, StatusCode::UNAUTHORIZED, "AUTH_INVALID_CREDENTIALS");
@@ -143,11 +154,11 @@ fn changing_the_password_needs_the_current_one_and_ends_other_sessions() {
 
             let form =
                 format!("current_password={}&new_password=another+long+one", encode(PASSWORD));
-            let changed = app.call("/api/account/password", &form, Some(&current)).await;
+            let changed = app.post_as(&current, "/api/account/password", &form).await;
             assert_eq!(changed.status, StatusCode::OK, "{backend}: {}", changed.text());
             let renewed = session_cookie(&changed).expect("a new token for this session");
             assert_eq!(
-                me(&app, &current).await,
+                me(&app, &current.session).await,
                 serde_json::Value::Null,
                 "{backend}: old token dead"
             );
@@ -170,46 +181,46 @@ fn a_new_address_is_used_once_it_is_confirmed() {
     block_on(async {
         for app in TestApp::each_backend().await {
             let backend = app.backend();
-            let cookie = app.sign_up("old@example.com", PASSWORD).await;
-            app.sign_up("taken@example.com", PASSWORD).await;
+            let account = app.user("old@example.com").await;
+            app.user("taken@example.com").await;
             let pw = encode(PASSWORD);
 
             let wrong = app
-                .call(
+                .post_as(
+                    &account,
                     "/api/account/email",
                     "new_email=new%40example.com&password=bad-pass",
-                    Some(&cookie),
                 )
                 .await;
             assert_error(&wrong, StatusCode::UNAUTHORIZED, "AUTH_INVALID_CREDENTIALS");
             let same = app
-                .call(
+                .post_as(
+                    &account,
                     "/api/account/email",
                     &format!("new_email=OLD%40example.com&password={pw}"),
-                    Some(&cookie),
                 )
                 .await;
             assert_error(&same, StatusCode::CONFLICT, "BIZ_INVALID_STATE");
             let duplicate = app
-                .call(
+                .post_as(
+                    &account,
                     "/api/account/email",
                     &format!("new_email=taken%40example.com&password={pw}"),
-                    Some(&cookie),
                 )
                 .await;
             assert_error(&duplicate, StatusCode::CONFLICT, "BIZ_DUPLICATE_ENTRY");
             assert!(app.mails_to("new@example.com").is_empty(), "{backend}");
 
             let asked = app
-                .call(
+                .post_as(
+                    &account,
                     "/api/account/email",
                     &format!("new_email=New%40example.com&password={pw}"),
-                    Some(&cookie),
                 )
                 .await;
             assert_eq!(asked.status, StatusCode::OK, "{backend}: {}", asked.text());
             assert_eq!(
-                me(&app, &cookie).await["email"],
+                me(&app, &account.session).await["email"],
                 "old@example.com",
                 "{backend}: not before confirming"
             );
@@ -220,7 +231,7 @@ fn a_new_address_is_used_once_it_is_confirmed() {
             let confirmed =
                 app.call("/api/account/email/confirm", &format!("token={token}"), None).await;
             assert_eq!(confirmed.status, StatusCode::OK, "{backend}: {}", confirmed.text());
-            let user = me(&app, &cookie).await;
+            let user = me(&app, &account.session).await;
             assert_eq!(user["email"], "new@example.com", "{backend}");
             assert_eq!(user["email_verified"], true, "{backend}");
             let again =
@@ -243,28 +254,24 @@ fn deleting_the_account_needs_the_password_and_removes_everything() {
     block_on(async {
         for app in TestApp::each_backend().await {
             let backend = app.backend();
-            let cookie = app.sign_up("gone@example.com", PASSWORD).await;
+            let account = app.user("gone@example.com").await;
             let other =
                 session_cookie(&sign_in(&app, "gone@example.com", PASSWORD).await).expect("other");
 
-            let wrong = app.call("/api/account/delete", "password=wrong-pass", Some(&cookie)).await;
+            let wrong = app.post_as(&account, "/api/account/delete", "password=wrong-pass").await;
             assert_error(&wrong, StatusCode::UNAUTHORIZED, "AUTH_INVALID_CREDENTIALS");
             assert_eq!(
-                me(&app, &cookie).await["email"],
+                me(&app, &account.session).await["email"],
                 "gone@example.com",
                 "{backend}: still there"
             );
 
             let deleted = app
-                .call(
-                    "/api/account/delete",
-                    &format!("password={}", encode(PASSWORD)),
-                    Some(&cookie),
-                )
+                .post_as(&account, "/api/account/delete", &format!("password={}", encode(PASSWORD)))
                 .await;
             assert_eq!(deleted.status, StatusCode::OK, "{backend}: {}", deleted.text());
             assert!(deleted.header("set-cookie").is_some_and(|c| c.contains("Max-Age=0")));
-            assert_eq!(me(&app, &cookie).await, serde_json::Value::Null, "{backend}");
+            assert_eq!(me(&app, &account.session).await, serde_json::Value::Null, "{backend}");
             assert_eq!(me(&app, &other).await, serde_json::Value::Null, "{backend}");
             assert_eq!(
                 sign_in(&app, "gone@example.com", PASSWORD).await.status,

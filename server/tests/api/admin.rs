@@ -39,8 +39,8 @@ fn only_confirmed_admin_addresses_administer() {
     block_on(async {
         for app in apps().await {
             let backend = app.backend();
-            let user = app.sign_up("alice@example.com", PASSWORD).await;
-            let denied = app.get_as("/api/admin/users", Some(&user)).await;
+            let user = app.user("alice@example.com").await;
+            let denied = app.get_by(&user, "/api/admin/users").await;
             assert_error(&denied, StatusCode::FORBIDDEN, "AUTH_FORBIDDEN");
             assert_eq!(denied.json()["details"]["permission"], "platform:admin");
             assert_error(
@@ -50,45 +50,45 @@ fn only_confirmed_admin_addresses_administer() {
             );
 
             // The listed address counts only once confirmed.
-            let admin = app.sign_up(ADMIN, PASSWORD).await;
-            assert_eq!(app.get_as("/api/auth/me", Some(&admin)).await.json()["is_admin"], false);
+            let admin = app.user(ADMIN).await;
+            assert_eq!(app.get_by(&admin, "/api/auth/me").await.json()["is_admin"], false);
             assert_error(
-                &app.get_as("/api/admin/users", Some(&admin)).await,
+                &app.get_by(&admin, "/api/admin/users").await,
                 StatusCode::FORBIDDEN,
                 "AUTH_FORBIDDEN",
             );
             app.verify(ADMIN).await;
             assert_eq!(
-                app.get_as("/api/auth/me", Some(&admin)).await.json()["is_admin"],
+                app.get_by(&admin, "/api/auth/me").await.json()["is_admin"],
                 true,
                 "{backend}"
             );
 
-            let page = app.get_as("/api/admin/users", Some(&admin)).await;
+            let page = app.get_by(&admin, "/api/admin/users").await;
             assert_eq!(page.status, StatusCode::OK, "{backend}: {}", page.text());
             assert_eq!(page.json()["total"], 2);
-            let found = app.get_as("/api/admin/users?q=ALI", Some(&admin)).await.json();
+            let found = app.get_by(&admin, "/api/admin/users?q=ALI").await.json();
             assert_eq!(found["total"], 1, "{backend}");
             assert_eq!(found["users"][0]["email"], "alice@example.com");
             // Wildcards are literal.
             assert_eq!(
-                app.get_as("/api/admin/users?q=%25", Some(&admin)).await.json()["total"],
+                app.get_by(&admin, "/api/admin/users?q=%25").await.json()["total"],
                 0,
                 "{backend}"
             );
-            let empty = app.get_as("/api/admin/users?page=2", Some(&admin)).await;
+            let empty = app.get_by(&admin, "/api/admin/users?page=2").await;
             assert_eq!(empty.json()["users"], serde_json::json!([]), "{}", empty.text());
-            let bad = app.get_as("/api/admin/users?page=0", Some(&admin)).await;
+            let bad = app.get_by(&admin, "/api/admin/users?page=0").await;
             assert_error(&bad, StatusCode::BAD_REQUEST, "VAL_INVALID_FORMAT");
 
             // Organizations with member counts and plan.
-            app.call("/api/orgs/create", "name=Alice+Co", Some(&user)).await;
-            let orgs = app.get_as("/api/admin/orgs?q=alice-co", Some(&admin)).await.json();
+            app.org(&user, "Alice Co").await;
+            let orgs = app.get_by(&admin, "/api/admin/orgs?q=alice-co").await.json();
             assert_eq!(orgs["total"], 1, "{backend}");
             assert_eq!(orgs["orgs"][0]["members"], 1);
             assert_eq!(orgs["orgs"][0]["plan"], "free");
             assert_eq!(
-                app.get_as("/api/admin/users?q=alice", Some(&admin)).await.json()["users"][0]["organizations"],
+                app.get_by(&admin, "/api/admin/users?q=alice").await.json()["users"][0]["organizations"],
                 1
             );
         }
@@ -100,75 +100,73 @@ fn a_ban_ends_sessions_and_refuses_sign_in_until_lifted() {
     block_on(async {
         for app in apps().await {
             let backend = app.backend();
-            let admin = app.sign_up(ADMIN, PASSWORD).await;
+            let admin = app.user(ADMIN).await;
             app.verify(ADMIN).await;
-            let alice = app.sign_up("alice@example.com", PASSWORD).await;
-            let alice_id = app.user_id(&alice).await;
-            let admin_id = app.user_id(&admin).await;
+            let alice = app.user("alice@example.com").await;
 
             let no_reason = app
-                .call(
+                .post_as(
+                    &admin,
                     "/api/admin/users/ban",
-                    &format!("user_id={alice_id}&reason=&days="),
-                    Some(&admin),
+                    &format!("user_id={}&reason=&days=", alice.id),
                 )
                 .await;
             assert_error(&no_reason, StatusCode::BAD_REQUEST, "VAL_REQUIRED_FIELD");
             let bad_days = app
-                .call(
+                .post_as(
+                    &admin,
                     "/api/admin/users/ban",
-                    &format!("user_id={alice_id}&reason=Spam&days=forever"),
-                    Some(&admin),
+                    &format!("user_id={}&reason=Spam&days=forever", alice.id),
                 )
                 .await;
             assert_error(&bad_days, StatusCode::BAD_REQUEST, "VAL_INVALID_FORMAT");
-            assert!(signed_in(&app, &alice).await, "{backend}: unchanged");
+            assert!(signed_in(&app, &alice.session).await, "{backend}: unchanged");
             let myself = app
-                .call(
+                .post_as(
+                    &admin,
                     "/api/admin/users/ban",
-                    &format!("user_id={admin_id}&reason=Oops&days="),
-                    Some(&admin),
+                    &format!("user_id={}&reason=Oops&days=", admin.id),
                 )
                 .await;
             assert_error(&myself, StatusCode::CONFLICT, "BIZ_INVALID_STATE");
             assert_eq!(myself.json()["details"]["reason"], "admin_account");
 
             let banned = app
-                .call(
+                .post_as(
+                    &admin,
                     "/api/admin/users/ban",
-                    &format!("user_id={alice_id}&reason=Spam&days=7"),
-                    Some(&admin),
+                    &format!("user_id={}&reason=Spam&days=7", alice.id),
                 )
                 .await;
             assert_eq!(banned.status, StatusCode::OK, "{backend}: {}", banned.text());
-            assert!(!signed_in(&app, &alice).await, "{backend}: sessions ended");
+            assert!(!signed_in(&app, &alice.session).await, "{backend}: sessions ended");
             let refused = sign_in(&app, "alice@example.com").await;
             assert_error(&refused, StatusCode::FORBIDDEN, "AUTH_FORBIDDEN");
             assert_eq!(refused.json()["details"]["reason"], "banned");
-            let listed = app.get_as("/api/admin/users?q=alice", Some(&admin)).await.json();
+            let listed = app.get_by(&admin, "/api/admin/users?q=alice").await.json();
             assert_eq!(listed["users"][0]["banned"]["reason"], "Spam", "{backend}");
             assert!(listed["users"][0]["banned"]["until"].is_string());
 
             let unbanned = app
-                .call("/api/admin/users/unban", &format!("user_id={alice_id}"), Some(&admin))
+                .post_as(&admin, "/api/admin/users/unban", &format!("user_id={}", alice.id))
                 .await;
             assert_eq!(unbanned.status, StatusCode::OK, "{backend}: {}", unbanned.text());
             let again = sign_in(&app, "alice@example.com").await;
             assert_eq!(again.status, StatusCode::OK, "{backend}: {}", again.text());
 
             // Ending every session of an account.
-            let alice = session_cookie(&again).expect("a session");
+            let alice_again = session_cookie(&again).expect("a session");
             let ended = app
-                .call(
+                .post_as(
+                    &admin,
                     "/api/admin/users/revoke-sessions",
-                    &format!("user_id={alice_id}"),
-                    Some(&admin),
+                    &format!("user_id={}", alice.id),
                 )
                 .await;
             assert_eq!(ended.json(), 1, "{backend}");
-            assert!(!signed_in(&app, &alice).await, "{backend}");
+            assert!(!signed_in(&app, &alice_again).await, "{backend}");
 
-            let events = app.get_as("/api/admin/events", Some(&admin)).await.json();
+            let events = app.get_by(&admin, "/api/admin/events").await.json();
             assert_eq!(
                 actions(&events),
                 ["user.sessions_revoked", "user.unbanned", "user.banned"],
@@ -185,14 +183,12 @@ fn impersonation_is_marked_short_and_recorded() {
     block_on(async {
         for app in apps().await {
             let backend = app.backend();
-            let admin = app.sign_up(ADMIN, PASSWORD).await;
+            let admin = app.user(ADMIN).await;
             app.verify(ADMIN).await;
-            let bob = app.sign_up("bob@example.com", PASSWORD).await;
-            let bob_id = app.user_id(&bob).await;
+            let bob = app.user("bob@example.com").await;
 
-            let started = app
-                .call("/api/admin/impersonate", &format!("user_id={bob_id}"), Some(&admin))
-                .await;
+            let started =
+                app.post_as(&admin, "/api/admin/impersonate", &format!("user_id={}", bob.id)).await;
             assert_eq!(started.status, StatusCode::OK, "{backend}: {}", started.text());
             let acting = session_cookie(&started).expect("an impersonation session");
             let me = app.get_as("/api/auth/me", Some(&acting)).await.json();
@@ -200,7 +196,7 @@ fn impersonation_is_marked_short_and_recorded() {
             assert_eq!(me["impersonated_by"], ADMIN);
             assert_eq!(me["is_admin"], false);
             // The administrator's own session ended; the impersonation cannot administer.
-            assert!(!signed_in(&app, &admin).await, "{backend}");
+            assert!(!signed_in(&app, &admin.session).await, "{backend}");
             assert_error(
                 &app.get_as("/api/admin/users", Some(&acting)).await,
                 StatusCode::FORBIDDEN,
@@ -214,11 +210,11 @@ fn impersonation_is_marked_short_and_recorded() {
             );
             // Bob's own session is untouched.
             assert_eq!(
-                app.get_as("/api/auth/me", Some(&bob)).await.json()["impersonated_by"],
+                app.get_by(&bob, "/api/auth/me").await.json()["impersonated_by"],
                 serde_json::Value::Null
             );
 
-            let not_acting = app.call("/api/admin/impersonate/stop", "", Some(&bob)).await;
+            let not_acting = app.post_as(&bob, "/api/admin/impersonate/stop", "").await;
             assert_error(&not_acting, StatusCode::CONFLICT, "BIZ_INVALID_STATE");
             let stopped = app.call("/api/admin/impersonate/stop", "", Some(&acting)).await;
             assert_eq!(stopped.status, StatusCode::OK, "{backend}: {}", stopped.text());

@@ -89,7 +89,7 @@ fn sign_up_refuses_bad_input_and_taken_addresses() {
     block_on(async {
         for app in TestApp::each_backend().await {
             let backend = app.backend();
-            app.sign_up("taken@example.com", PASSWORD).await;
+            app.user("taken@example.com").await;
             let cases = [
                 ("name=&email=a%40example.com&password=longenough", "name", "VAL_REQUIRED_FIELD"),
                 ("name=A&email=not-an-email&password=longenough", "email", "VAL_INVALID_EMAIL"),
@@ -130,7 +130,7 @@ fn sign_in_and_out_with_a_password() {
     block_on(async {
         for app in TestApp::each_backend().await {
             let backend = app.backend();
-            let first = app.sign_up("grace@example.com", PASSWORD).await;
+            let first = app.user("grace@example.com").await;
             let sessions_before = count(&app, "sessions").await;
 
             let wrong = app
@@ -158,7 +158,7 @@ fn sign_in_and_out_with_a_password() {
             assert_eq!(signed_in.json()["email"], "grace@example.com");
             assert!(signed_in.json().get("password_hash").is_none());
             let second = session_cookie(&signed_in).expect("a new session");
-            assert_ne!(second, first, "{backend}: a new token on every sign-in");
+            assert_ne!(second, first.session, "{backend}: a new token on every sign-in");
             let set_cookie = signed_in.header("set-cookie").expect("cookie");
             assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"));
             assert!(set_cookie.contains("Max-Age=604800"));
@@ -167,7 +167,7 @@ fn sign_in_and_out_with_a_password() {
             assert_eq!(out.status, StatusCode::OK, "{backend}");
             assert_eq!(me(&app, &second).await, serde_json::Value::Null, "{backend}: signed out");
             assert_eq!(
-                me(&app, &first).await["email"],
+                me(&app, &first.session).await["email"],
                 "grace@example.com",
                 "{backend}: other session lives"
             );
@@ -182,7 +182,7 @@ fn sign_in_is_rate_limited_per_address_and_email() {
     block_on(async {
         for app in TestApp::each_backend().await {
             let backend = app.backend();
-            app.sign_up("limit@example.com", PASSWORD).await;
+            app.user("limit@example.com").await;
             for attempt in 1..=5 {
                 let response = app
                     .call(
@@ -242,7 +242,7 @@ fn password_reset_reveals_nothing_and_ends_every_session() {
     block_on(async {
         for app in TestApp::each_backend().await {
             let backend = app.backend();
-            let old_session = app.sign_up("reset@example.com", PASSWORD).await;
+            let user = app.user("reset@example.com").await;
             app.wait_for_mail("reset@example.com", 1).await;
 
             let known =
@@ -269,7 +269,11 @@ fn password_reset_reveals_nothing_and_ends_every_session() {
             let reset = app.call("/api/auth/password/reset", &form, None).await;
             assert_eq!(reset.status, StatusCode::OK, "{backend}: {}", reset.text());
             let new_session = session_cookie(&reset).expect("signed in after the reset");
-            assert_eq!(me(&app, &old_session).await, serde_json::Value::Null, "{backend}: revoked");
+            assert_eq!(
+                me(&app, &user.session).await,
+                serde_json::Value::Null,
+                "{backend}: revoked"
+            );
             assert_eq!(me(&app, &new_session).await["email_verified"], true, "{backend}");
 
             let again = app.call("/api/auth/password/reset", &form, None).await;
@@ -291,7 +295,7 @@ fn magic_links_sign_in_once_and_expire() {
     block_on(async {
         for app in TestApp::each_backend().await {
             let backend = app.backend();
-            app.sign_up("magic@example.com", PASSWORD).await;
+            app.user("magic@example.com").await;
             app.wait_for_mail("magic@example.com", 1).await;
 
             let known = app.call("/api/auth/magic-link", "email=magic%40example.com", None).await;
@@ -328,7 +332,7 @@ fn email_codes_allow_five_guesses() {
     block_on(async {
         for app in TestApp::each_backend().await {
             let backend = app.backend();
-            app.sign_up("code@example.com", PASSWORD).await;
+            app.user("code@example.com").await;
             app.wait_for_mail("code@example.com", 1).await;
 
             let requested = app.call("/api/auth/code", "email=code%40example.com", None).await;
@@ -371,7 +375,7 @@ fn a_code_is_void_after_five_wrong_guesses() {
         // sign-in limit stays out of the way and the code's own allowance is what stops them.
         for app in TestApp::each_backend_with(|config| config.trust_proxy_headers = true).await {
             let backend = app.backend();
-            app.sign_up("guess@example.com", PASSWORD).await;
+            app.user("guess@example.com").await;
             app.wait_for_mail("guess@example.com", 1).await;
             app.call("/api/auth/code", "email=guess%40example.com", None).await;
             let mail = app.wait_for_mail("guess@example.com", 2).await;
@@ -408,7 +412,7 @@ fn plain_form_posts_redirect_with_the_error_or_to_the_return_path() {
     block_on(async {
         for app in TestApp::each_backend().await {
             let backend = app.backend();
-            app.sign_up("form@example.com", PASSWORD).await;
+            app.user("form@example.com").await;
             let referer = format!("http://{}/sign-in?next=%2Fsettings", app.addr);
             let post = |form: String| {
                 form_request("/api/auth/sign-in")
@@ -445,9 +449,9 @@ fn two_instances_share_sessions_revocations_and_limits() {
         let a = TestApp::start(pg, Some(redis)).await;
         let b = a.another_instance().await;
 
-        let first = a.sign_up("scaled@example.com", PASSWORD).await;
+        let first = a.user("scaled@example.com").await;
         assert_eq!(
-            me(&b, &first).await["email"],
+            me(&b, &first.session).await["email"],
             "scaled@example.com",
             "a session made on A works on B"
         );
@@ -456,10 +460,14 @@ fn two_instances_share_sessions_revocations_and_limits() {
         let second =
             session_cookie(&b.call("/api/auth/sign-in", &form, None).await).expect("session");
         // Both instances have the first session cached now; revoke it on B.
-        assert_eq!(me(&a, &first).await["email"], "scaled@example.com");
-        let out = b.call("/api/auth/sign-out", "", Some(&first)).await;
+        assert_eq!(me(&a, &first.session).await["email"], "scaled@example.com");
+        let out = b.post_as(&first, "/api/auth/sign-out", "").await;
         assert_eq!(out.status, StatusCode::OK);
-        assert_eq!(me(&a, &first).await, serde_json::Value::Null, "revoked on B, refused on A");
+        assert_eq!(
+            me(&a, &first.session).await,
+            serde_json::Value::Null,
+            "revoked on B, refused on A"
+        );
         assert_eq!(me(&a, &second).await["email"], "scaled@example.com");
 
         // Sign-in attempts count together: the sign-in on B above, 3 on A and 1 on B use up the

@@ -5,41 +5,37 @@
 use crate::common;
 
 use axum::http::StatusCode;
-use common::{PASSWORD, TestApp, assert_error, audit_actions, block_on, encode, token_of};
+use common::{TestApp, TestOrg, TestUser, assert_error, audit_actions, block_on, encode, token_of};
 use diesel::{ExpressionMethods, QueryDsl};
 use platform::db::schema::invitations;
 
-/// A verified owner and their organization's id.
-async fn owner_with_org(app: &TestApp, email: &str, name: &str) -> (String, String) {
-    let cookie = app.sign_up(email, PASSWORD).await;
+/// A verified owner and their organization.
+async fn owner_with_org(app: &TestApp, email: &str, name: &str) -> (TestUser, TestOrg) {
+    let owner = app.user(email).await;
     app.verify(email).await;
-    let org = app.create_org(&cookie, &format!("name={name}")).await;
-    (cookie, org)
+    let org = app.org(&owner, name).await;
+    (owner, org)
 }
 
 async fn invite(
     app: &TestApp,
-    cookie: &str,
-    org: &str,
+    user: &TestUser,
+    org: &TestOrg,
     email: &str,
     role: &str,
 ) -> common::TestResponse {
-    app.call(
-        "/api/orgs/invitations/create",
-        &format!("org={org}&email={}&role={role}", encode(email)),
-        Some(cookie),
-    )
-    .await
+    let form = format!("org={}&email={}&role={role}", org.id, encode(email));
+    app.post_as(user, "/api/orgs/invitations/create", &form).await
 }
 
-async fn pending(app: &TestApp, cookie: &str, org: &str) -> serde_json::Value {
-    let response = app.get_as(&format!("/api/orgs/invitations?org={org}"), Some(cookie)).await;
+async fn pending(app: &TestApp, user: &TestUser, org: &TestOrg) -> serde_json::Value {
+    let response = app.get_by(user, &format!("/api/orgs/invitations?org={}", org.id)).await;
     assert_eq!(response.status, StatusCode::OK, "{}", response.text());
     response.json()
 }
 
-async fn member_emails(app: &TestApp, cookie: &str, org: &str) -> Vec<String> {
-    let members = app.get_as(&format!("/api/orgs/members?org={org}"), Some(cookie)).await.json();
+async fn member_emails(app: &TestApp, user: &TestUser, org: &TestOrg) -> Vec<String> {
+    let members = app.get_by(user, &format!("/api/orgs/members?org={}", org.id)).await.json();
     members
         .as_array()
         .expect("a list")
@@ -66,8 +62,8 @@ fn an_invited_person_signs_up_and_joins_with_the_invited_role() {
         for app in TestApp::each_backend().await {
             let backend = app.backend();
             // Unconfirmed addresses send no invitations (REQUIRE_EMAIL_VERIFICATION).
-            let unverified = app.sign_up("unverified@example.com", PASSWORD).await;
-            let their_org = app.create_org(&unverified, "name=Unverified").await;
+            let unverified = app.user("unverified@example.com").await;
+            let their_org = app.org(&unverified, "Unverified").await;
             let refused = invite(&app, &unverified, &their_org, "x@example.com", "member").await;
             assert_error(&refused, StatusCode::FORBIDDEN, "AUTH_FORBIDDEN");
             assert_eq!(refused.json()["details"]["reason"], "email_unverified");
@@ -106,9 +102,9 @@ fn an_invited_person_signs_up_and_joins_with_the_invited_role() {
             let anonymous =
                 app.call("/api/invitations/accept", &format!("token={token}"), None).await;
             assert_error(&anonymous, StatusCode::UNAUTHORIZED, "AUTH_UNAUTHENTICATED");
-            let carol = app.sign_up("carol@example.com", PASSWORD).await;
+            let carol = app.user("carol@example.com").await;
             let wrong =
-                app.call("/api/invitations/accept", &format!("token={token}"), Some(&carol)).await;
+                app.post_as(&carol, "/api/invitations/accept", &format!("token={token}")).await;
             assert_error(&wrong, StatusCode::FORBIDDEN, "AUTH_FORBIDDEN");
             assert_eq!(wrong.json()["details"]["reason"], "invitation_other_email");
             assert_eq!(
@@ -122,22 +118,22 @@ fn an_invited_person_signs_up_and_joins_with_the_invited_role() {
                 "{backend}: still open"
             );
 
-            let bob = app.sign_up("bob@example.com", PASSWORD).await;
+            let bob = app.user("bob@example.com").await;
             let joined =
-                app.call("/api/invitations/accept", &format!("token={token}"), Some(&bob)).await;
+                app.post_as(&bob, "/api/invitations/accept", &format!("token={token}")).await;
             assert_eq!(joined.status, StatusCode::OK, "{backend}: {}", joined.text());
-            assert_eq!(joined.json()["id"], org.as_str());
+            assert_eq!(joined.json()["id"], org.id.as_str());
             assert_eq!(joined.json()["role"], "admin");
             let mut members = member_emails(&app, &owner, &org).await;
             members.sort();
             assert_eq!(members, ["bob@example.com:admin", "owner@example.com:owner"], "{backend}");
             assert_eq!(pending(&app, &owner, &org).await, serde_json::json!([]), "{backend}");
             // Following the mailed link proved the address.
-            assert_eq!(app.get_as("/api/auth/me", Some(&bob)).await.json()["email_verified"], true);
+            assert_eq!(app.get_by(&bob, "/api/auth/me").await.json()["email_verified"], true);
 
             // Used up; and a member cannot be invited again.
             let again =
-                app.call("/api/invitations/accept", &format!("token={token}"), Some(&bob)).await;
+                app.post_as(&bob, "/api/invitations/accept", &format!("token={token}")).await;
             assert_error(&again, StatusCode::CONFLICT, "BIZ_INVALID_STATE");
             let duplicate = invite(&app, &owner, &org, "bob@example.com", "member").await;
             assert_error(&duplicate, StatusCode::CONFLICT, "BIZ_DUPLICATE_ENTRY");
@@ -146,8 +142,7 @@ fn an_invited_person_signs_up_and_joins_with_the_invited_role() {
             // The admin invites too, and the log tells the story.
             let by_admin = invite(&app, &bob, &org, "dave@example.com", "viewer").await;
             assert_eq!(by_admin.status, StatusCode::OK, "{backend}: {}", by_admin.text());
-            let audit =
-                app.get_as(&format!("/api/orgs/audit?org={org}"), Some(&owner)).await.json();
+            let audit = app.get_by(&owner, &format!("/api/orgs/audit?org={}", org.id)).await.json();
             let actions = audit_actions(&audit);
             assert_eq!(
                 actions,
@@ -189,18 +184,13 @@ fn invitations_are_replaced_resent_cancelled_declined_and_expire() {
             let expired =
                 app.get_as(&format!("/api/invitations/preview?token={second}"), None).await;
             assert_error(&expired, StatusCode::CONFLICT, "BIZ_INVALID_STATE");
-            let dana = app.sign_up("dana@example.com", PASSWORD).await;
+            let dana = app.user("dana@example.com").await;
             let late =
-                app.call("/api/invitations/accept", &format!("token={second}"), Some(&dana)).await;
+                app.post_as(&dana, "/api/invitations/accept", &format!("token={second}")).await;
             assert_error(&late, StatusCode::CONFLICT, "BIZ_INVALID_STATE");
             assert_eq!(pending(&app, &owner, &org).await[0]["expired"], true, "{backend}");
-            let resent = app
-                .call(
-                    "/api/orgs/invitations/resend",
-                    &format!("org={org}&invitation={id}"),
-                    Some(&owner),
-                )
-                .await;
+            let form = format!("org={}&invitation={id}", org.id);
+            let resent = app.post_as(&owner, "/api/orgs/invitations/resend", &form).await;
             assert_eq!(resent.status, StatusCode::OK, "{backend}: {}", resent.text());
             assert_eq!(pending(&app, &owner, &org).await[0]["expired"], false, "{backend}");
             // dana got: invitation, invitation, verification, invitation.
@@ -213,7 +203,7 @@ fn invitations_are_replaced_resent_cancelled_declined_and_expire() {
             assert_eq!(declined.status, StatusCode::OK, "{backend}: {}", declined.text());
             assert_eq!(pending(&app, &owner, &org).await, serde_json::json!([]), "{backend}");
             let accept =
-                app.call("/api/invitations/accept", &format!("token={renewed}"), Some(&dana)).await;
+                app.post_as(&dana, "/api/invitations/accept", &format!("token={renewed}")).await;
             assert_error(&accept, StatusCode::CONFLICT, "BIZ_INVALID_STATE");
 
             // Cancelled: the link stops working; cancelling twice is a 404.
@@ -224,17 +214,16 @@ fn invitations_are_replaced_resent_cancelled_declined_and_expire() {
             let erin_token = invitation_token(&app, "erin@example.com", 1).await;
             let erin_id =
                 pending(&app, &owner, &org).await[0]["id"].as_str().expect("id").to_owned();
-            let form = format!("org={org}&invitation={erin_id}");
-            let cancelled = app.call("/api/orgs/invitations/cancel", &form, Some(&owner)).await;
+            let form = format!("org={}&invitation={erin_id}", org.id);
+            let cancelled = app.post_as(&owner, "/api/orgs/invitations/cancel", &form).await;
             assert_eq!(cancelled.status, StatusCode::OK, "{backend}: {}", cancelled.text());
-            let twice = app.call("/api/orgs/invitations/cancel", &form, Some(&owner)).await;
+            let twice = app.post_as(&owner, "/api/orgs/invitations/cancel", &form).await;
             assert_error(&twice, StatusCode::NOT_FOUND, "BIZ_NOT_FOUND");
             let gone =
                 app.get_as(&format!("/api/invitations/preview?token={erin_token}"), None).await;
             assert_error(&gone, StatusCode::CONFLICT, "BIZ_INVALID_STATE");
 
-            let audit =
-                app.get_as(&format!("/api/orgs/audit?org={org}"), Some(&owner)).await.json();
+            let audit = app.get_by(&owner, &format!("/api/orgs/audit?org={}", org.id)).await.json();
             let actions = audit_actions(&audit);
             assert_eq!(
                 &actions[..3],
@@ -261,30 +250,29 @@ fn the_last_owner_stays_whatever_the_invitations() {
                 StatusCode::OK
             );
             let token = invitation_token(&app, "amy@example.com", 1).await;
-            let amy = app.sign_up("amy@example.com", PASSWORD).await;
+            let amy = app.user("amy@example.com").await;
             let joined =
-                app.call("/api/invitations/accept", &format!("token={token}"), Some(&amy)).await;
+                app.post_as(&amy, "/api/invitations/accept", &format!("token={token}")).await;
             assert_eq!(joined.status, StatusCode::OK, "{backend}: {}", joined.text());
-            let owner_id = app.user_id(&owner).await;
 
             // The admin who joined cannot demote or remove the owner; the owner cannot leave.
             let demote = app
-                .call(
+                .post_as(
+                    &amy,
                     "/api/orgs/members/role",
-                    &format!("org={org}&user_id={owner_id}&role=member"),
-                    Some(&amy),
+                    &format!("org={}&user_id={}&role=member", org.id, owner.id),
                 )
                 .await;
             assert_error(&demote, StatusCode::FORBIDDEN, "AUTH_FORBIDDEN");
             let remove = app
-                .call(
+                .post_as(
+                    &amy,
                     "/api/orgs/members/remove",
-                    &format!("org={org}&user_id={owner_id}"),
-                    Some(&amy),
+                    &format!("org={}&user_id={}", org.id, owner.id),
                 )
                 .await;
             assert_error(&remove, StatusCode::FORBIDDEN, "AUTH_FORBIDDEN");
-            let leave = app.call("/api/orgs/leave", &format!("org={org}"), Some(&owner)).await;
+            let leave = app.post_as(&owner, "/api/orgs/leave", &format!("org={}", org.id)).await;
             assert_error(&leave, StatusCode::CONFLICT, "BIZ_INVALID_STATE");
             assert_eq!(leave.json()["details"]["reason"], "last_owner");
             let mut members = member_emails(&app, &owner, &org).await;

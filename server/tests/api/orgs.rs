@@ -4,38 +4,33 @@
 
 use crate::common;
 
+use app::orgs::permissions::Role;
 use axum::http::StatusCode;
-use common::{PASSWORD, TestApp, TestResponse, assert_error, audit_actions, block_on, encode};
+use common::{
+    PASSWORD, TestApp, TestResponse, TestUser, assert_error, audit_actions, block_on, encode,
+};
 
-async fn create(app: &TestApp, cookie: &str, form: &str) -> TestResponse {
-    app.call("/api/orgs/create", form, Some(cookie)).await
+async fn create(app: &TestApp, user: &TestUser, form: &str) -> TestResponse {
+    app.post_as(user, "/api/orgs/create", form).await
 }
 
-async fn orgs(app: &TestApp, cookie: &str) -> serde_json::Value {
-    app.get_as("/api/orgs", Some(cookie)).await.json()
+async fn orgs(app: &TestApp, user: &TestUser) -> serde_json::Value {
+    app.get_by(user, "/api/orgs").await.json()
 }
 
-async fn members_of(app: &TestApp, org: &str, cookie: &str) -> TestResponse {
-    app.get_as(&format!("/api/orgs/members?org={org}"), Some(cookie)).await
+async fn members_of(app: &TestApp, user: &TestUser, org: &str) -> TestResponse {
+    app.get_by(user, &format!("/api/orgs/members?org={org}")).await
 }
 
 async fn set_role(
     app: &TestApp,
-    cookie: &str,
+    user: &TestUser,
     org: &str,
     target: &str,
     role: &str,
 ) -> TestResponse {
-    app.call(
-        "/api/orgs/members/role",
-        &format!("org={org}&user_id={target}&role={role}"),
-        Some(cookie),
-    )
-    .await
-}
-
-async fn add_member(app: &TestApp, org: &str, user: &str, role: &str) {
-    app.add_member(org, user, role.parse().expect("a role")).await;
+    let form = format!("org={org}&user_id={target}&role={role}");
+    app.post_as(user, "/api/orgs/members/role", &form).await
 }
 
 #[test]
@@ -48,8 +43,8 @@ fn organizations_are_created_with_unique_slugs() {
                 StatusCode::UNAUTHORIZED,
                 "AUTH_UNAUTHENTICATED",
             );
-            let cookie = app.sign_up("founder@example.com", PASSWORD).await;
-            assert_eq!(orgs(&app, &cookie).await, serde_json::json!([]), "{backend}");
+            let founder = app.user("founder@example.com").await;
+            assert_eq!(orgs(&app, &founder).await, serde_json::json!([]), "{backend}");
 
             for (form, field, code) in [
                 ("name=", "name", "VAL_REQUIRED_FIELD"),
@@ -57,34 +52,34 @@ fn organizations_are_created_with_unique_slugs() {
                 ("name=Acme&slug=admin", "slug", "VAL_INVALID_FORMAT"),
                 ("name=Acme&slug=a", "slug", "VAL_INVALID_FORMAT"),
             ] {
-                let refused = create(&app, &cookie, form).await;
+                let refused = create(&app, &founder, form).await;
                 assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{backend} {form}");
                 assert_eq!(refused.json()["fields"][field][0], code, "{backend} {form}");
             }
             let long = format!("name={}", "x".repeat(101));
             assert_eq!(
-                create(&app, &cookie, &long).await.json()["fields"]["name"][0],
+                create(&app, &founder, &long).await.json()["fields"]["name"][0],
                 "VAL_TOO_LONG"
             );
             assert_eq!(
-                orgs(&app, &cookie).await,
+                orgs(&app, &founder).await,
                 serde_json::json!([]),
                 "{backend}: nothing created"
             );
 
-            let first = create(&app, &cookie, "name=Acme%2C+Inc.").await;
+            let first = create(&app, &founder, "name=Acme%2C+Inc.").await;
             assert_eq!(first.status, StatusCode::OK, "{backend}: {}", first.text());
             assert_eq!(first.json()["slug"], "acme-inc");
             assert_eq!(first.json()["role"], "owner");
-            let second = create(&app, &cookie, "name=Acme+Inc").await;
+            let second = create(&app, &founder, "name=Acme+Inc").await;
             assert_eq!(second.json()["slug"], "acme-inc-2", "{backend}");
-            let taken = create(&app, &cookie, "name=Other&slug=acme-inc").await;
+            let taken = create(&app, &founder, "name=Other&slug=acme-inc").await;
             assert_error(&taken, StatusCode::CONFLICT, "BIZ_DUPLICATE_ENTRY");
             assert_eq!(taken.json()["fields"]["slug"][0], "BIZ_DUPLICATE_ENTRY");
 
-            let list = orgs(&app, &cookie).await;
+            let list = orgs(&app, &founder).await;
             assert_eq!(list.as_array().map(Vec::len), Some(2), "{backend}");
-            let other = app.sign_up("outsider@example.com", PASSWORD).await;
+            let other = app.user("outsider@example.com").await;
             assert_eq!(orgs(&app, &other).await, serde_json::json!([]), "{backend}: only your own");
         }
     });
@@ -95,24 +90,23 @@ fn organization_functions_check_membership_then_permission() {
     block_on(async {
         for app in TestApp::each_backend().await {
             let backend = app.backend();
-            let owner = app.sign_up("owner@example.com", PASSWORD).await;
-            let org = app.create_org(&owner, "name=Tenant+A").await;
+            let owner = app.user("owner@example.com").await;
+            let org = app.org(&owner, "Tenant A").await;
             let mut members = Vec::new();
-            for role in ["admin", "member", "viewer"] {
-                let cookie = app.sign_up(&format!("{role}@example.com"), PASSWORD).await;
-                add_member(&app, &org, &app.user_id(&cookie).await, role).await;
-                members.push((role, cookie));
+            for role in [Role::Admin, Role::Member, Role::Viewer] {
+                let user = app.user(&format!("{}@example.com", role.as_str())).await;
+                app.join(&org, &user, role).await;
+                members.push((role, user));
             }
-            let outsider = app.sign_up("outsider@example.com", PASSWORD).await;
-            let other_org = app.create_org(&outsider, "name=Tenant+B").await;
+            let outsider = app.user("outsider@example.com").await;
+            let other_org = app.org(&outsider, "Tenant B").await;
 
             // organization:update — owner and admin.
-            for (role, cookie) in
-                members.iter().map(|(r, c)| (*r, c.as_str())).chain([("owner", owner.as_str())])
+            for (role, user) in members.iter().map(|(r, u)| (*r, u)).chain([(Role::Owner, &owner)])
             {
-                let form = format!("org={org}&name=Renamed+by+{role}&slug=tenant-a");
-                let response = app.call("/api/orgs/update", &form, Some(cookie)).await;
-                if matches!(role, "owner" | "admin") {
+                let form = format!("org={}&name=Renamed+by+{role}&slug=tenant-a", org.id);
+                let response = app.post_as(user, "/api/orgs/update", &form).await;
+                if matches!(role, Role::Owner | Role::Admin) {
                     assert_eq!(
                         response.status,
                         StatusCode::OK,
@@ -129,20 +123,20 @@ fn organization_functions_check_membership_then_permission() {
             assert_eq!(name(orgs(&app, &owner).await), "Renamed by owner", "{backend}");
 
             // Another tenant's organization, or one that does not exist: 404, nothing changes.
-            for target in [other_org.as_str(), "0199a1b2-0000-7000-8000-000000000000"] {
+            for target in [other_org.id.as_str(), "0199a1b2-0000-7000-8000-000000000000"] {
                 let form = format!("org={target}&name=Hijacked&slug=hijacked");
-                let response = app.call("/api/orgs/update", &form, Some(&owner)).await;
+                let response = app.post_as(&owner, "/api/orgs/update", &form).await;
                 assert_error(&response, StatusCode::NOT_FOUND, "BIZ_NOT_FOUND");
                 let deleted =
-                    app.call("/api/orgs/delete", &format!("org={target}"), Some(&owner)).await;
+                    app.post_as(&owner, "/api/orgs/delete", &format!("org={target}")).await;
                 assert_error(&deleted, StatusCode::NOT_FOUND, "BIZ_NOT_FOUND");
             }
             assert_eq!(name(orgs(&app, &outsider).await), "Tenant B", "{backend}: untouched");
 
             // organization:delete — owners only.
-            for (role, cookie) in &members {
-                let response =
-                    app.call("/api/orgs/delete", &format!("org={org}"), Some(cookie)).await;
+            let delete = format!("org={}", org.id);
+            for (role, user) in &members {
+                let response = app.post_as(user, "/api/orgs/delete", &delete).await;
                 assert_error(&response, StatusCode::FORBIDDEN, "AUTH_FORBIDDEN");
                 assert_eq!(
                     response.json()["details"]["permission"],
@@ -150,7 +144,7 @@ fn organization_functions_check_membership_then_permission() {
                     "{role}"
                 );
             }
-            let deleted = app.call("/api/orgs/delete", &format!("org={org}"), Some(&owner)).await;
+            let deleted = app.post_as(&owner, "/api/orgs/delete", &delete).await;
             assert_eq!(deleted.status, StatusCode::OK, "{backend}: {}", deleted.text());
             assert_eq!(orgs(&app, &members[0].1).await, serde_json::json!([]), "{backend}");
         }
@@ -162,28 +156,23 @@ fn the_only_owner_of_a_team_cannot_delete_their_account() {
     block_on(async {
         for app in TestApp::each_backend().await {
             let backend = app.backend();
-            let owner = app.sign_up("boss@example.com", PASSWORD).await;
-            let team = app.create_org(&owner, "name=Team").await;
-            create(&app, &owner, "name=Solo").await;
-            let member = app.sign_up("worker@example.com", PASSWORD).await;
-            add_member(&app, &team, &app.user_id(&member).await, "member").await;
+            let owner = app.user("boss@example.com").await;
+            let team = app.org(&owner, "Team").await;
+            app.org(&owner, "Solo").await;
+            let member = app.user("worker@example.com").await;
+            app.join(&team, &member, Role::Member).await;
 
             let form = format!("password={}", encode(PASSWORD));
-            let refused = app.call("/api/account/delete", &form, Some(&owner)).await;
+            let refused = app.post_as(&owner, "/api/account/delete", &form).await;
             assert_error(&refused, StatusCode::CONFLICT, "BIZ_INVALID_STATE");
             assert_eq!(refused.json()["details"]["reason"], "sole_owner", "{backend}");
-            assert_eq!(refused.json()["details"]["organizations"][0], team.as_str());
+            assert_eq!(refused.json()["details"]["organizations"][0], team.id.as_str());
             assert_eq!(orgs(&app, &owner).await.as_array().map(Vec::len), Some(2), "{backend}");
 
             // With a second owner the account can go; the organization it was alone in goes too.
-            add_member(
-                &app,
-                &team,
-                &app.user_id(&app.sign_up("co@example.com", PASSWORD).await).await,
-                "owner",
-            )
-            .await;
-            let deleted = app.call("/api/account/delete", &form, Some(&owner)).await;
+            let co_owner = app.user("co@example.com").await;
+            app.join(&team, &co_owner, Role::Owner).await;
+            let deleted = app.post_as(&owner, "/api/account/delete", &form).await;
             assert_eq!(deleted.status, StatusCode::OK, "{backend}: {}", deleted.text());
             let left = orgs(&app, &member).await;
             assert_eq!(left.as_array().map(Vec::len), Some(1), "{backend}");
@@ -197,81 +186,66 @@ fn members_roles_and_the_last_owner() {
     block_on(async {
         for app in TestApp::each_backend().await {
             let backend = app.backend();
-            let owner = app.sign_up("o@example.com", PASSWORD).await;
-            let org = app.create_org(&owner, "name=Crew").await;
-            let owner_id = app.user_id(&owner).await;
-            let mut people = std::collections::HashMap::new();
-            for role in ["admin", "member", "viewer"] {
-                let cookie = app.sign_up(&format!("{role}@example.com"), PASSWORD).await;
-                let id = app.user_id(&cookie).await;
-                add_member(&app, &org, &id, role).await;
-                people.insert(role, (cookie, id));
-            }
-            let outsider = app.sign_up("x@example.com", PASSWORD).await;
-            let (admin, _) = people["admin"].clone();
-            let (member, member_id) = people["member"].clone();
-            let (viewer, viewer_id) = people["viewer"].clone();
-            let list = members_of(&app, &org, &viewer).await.json();
+            let owner = app.user("o@example.com").await;
+            let crew = app.org(&owner, "Crew").await;
+            let admin = app.user("admin@example.com").await;
+            app.join(&crew, &admin, Role::Admin).await;
+            let member = app.user("member@example.com").await;
+            app.join(&crew, &member, Role::Member).await;
+            let viewer = app.user("viewer@example.com").await;
+            app.join(&crew, &viewer, Role::Viewer).await;
+            let outsider = app.user("x@example.com").await;
+            let org = crew.id.as_str();
+            let list = members_of(&app, &viewer, org).await.json();
             assert_eq!(list.as_array().map(Vec::len), Some(4), "{backend}");
             assert!(list.as_array().expect("list").iter().any(|m| m["role"] == "owner"));
             assert_error(
-                &members_of(&app, &org, &outsider).await,
+                &members_of(&app, &outsider, org).await,
                 StatusCode::NOT_FOUND,
                 "BIZ_NOT_FOUND",
             );
 
-            for cookie in [&viewer, &member] {
-                let refused = set_role(&app, cookie, &org, &viewer_id, "admin").await;
+            for user in [&viewer, &member] {
+                let refused = set_role(&app, user, org, &viewer.id, "admin").await;
                 assert_error(&refused, StatusCode::FORBIDDEN, "AUTH_FORBIDDEN");
                 assert_eq!(refused.json()["details"]["permission"], "member:update");
             }
-            let ok = set_role(&app, &admin, &org, &member_id, "viewer").await;
+            let ok = set_role(&app, &admin, org, &member.id, "viewer").await;
             assert_eq!(ok.status, StatusCode::OK, "{backend}: {}", ok.text());
-            for (target, new_role) in [(&viewer_id, "owner"), (&owner_id, "member")] {
-                let refused = set_role(&app, &admin, &org, target, new_role).await;
+            for (target, new_role) in [(&viewer.id, "owner"), (&owner.id, "member")] {
+                let refused = set_role(&app, &admin, org, target, new_role).await;
                 assert_error(&refused, StatusCode::FORBIDDEN, "AUTH_FORBIDDEN");
             }
-            let bad = set_role(&app, &owner, &org, &viewer_id, "emperor").await;
+            let bad = set_role(&app, &owner, org, &viewer.id, "emperor").await;
             assert_eq!(bad.json()["fields"]["role"][0], "VAL_INVALID_FORMAT", "{backend}");
-            let ghost = set_role(&app, &owner, &org, "no-such-user", "viewer").await;
+            let ghost = set_role(&app, &owner, org, "no-such-user", "viewer").await;
             assert_error(&ghost, StatusCode::NOT_FOUND, "BIZ_NOT_FOUND");
 
             // The last owner can be neither demoted, removed nor leave.
-            let demote = set_role(&app, &owner, &org, &owner_id, "admin").await;
+            let demote = set_role(&app, &owner, org, &owner.id, "admin").await;
             assert_error(&demote, StatusCode::CONFLICT, "BIZ_INVALID_STATE");
             assert_eq!(demote.json()["details"]["reason"], "last_owner");
-            let remove_self = app
-                .call(
-                    "/api/orgs/members/remove",
-                    &format!("org={org}&user_id={owner_id}"),
-                    Some(&owner),
-                )
-                .await;
+            let remove_owner = format!("org={org}&user_id={}", owner.id);
+            let remove_self = app.post_as(&owner, "/api/orgs/members/remove", &remove_owner).await;
             assert_error(&remove_self, StatusCode::CONFLICT, "BIZ_INVALID_STATE");
-            let leave = app.call("/api/orgs/leave", &format!("org={org}"), Some(&owner)).await;
+            let leave = app.post_as(&owner, "/api/orgs/leave", &format!("org={org}")).await;
             assert_error(&leave, StatusCode::CONFLICT, "BIZ_INVALID_STATE");
 
             // Removing: admins remove non-owners, never owners.
             let removed = app
-                .call(
+                .post_as(
+                    &admin,
                     "/api/orgs/members/remove",
-                    &format!("org={org}&user_id={viewer_id}"),
-                    Some(&admin),
+                    &format!("org={org}&user_id={}", viewer.id),
                 )
                 .await;
             assert_eq!(removed.status, StatusCode::OK, "{backend}: {}", removed.text());
             assert_error(
-                &members_of(&app, &org, &viewer).await,
+                &members_of(&app, &viewer, org).await,
                 StatusCode::NOT_FOUND,
                 "BIZ_NOT_FOUND",
             );
-            let refused = app
-                .call(
-                    "/api/orgs/members/remove",
-                    &format!("org={org}&user_id={owner_id}"),
-                    Some(&admin),
-                )
-                .await;
+            let refused = app.post_as(&admin, "/api/orgs/members/remove", &remove_owner).await;
             assert_error(&refused, StatusCode::FORBIDDEN, "AUTH_FORBIDDEN");
         }
     });
@@ -282,22 +256,18 @@ fn ownership_moves_only_by_an_owners_hand() {
     block_on(async {
         for app in TestApp::each_backend().await {
             let backend = app.backend();
-            let owner = app.sign_up("o@example.com", PASSWORD).await;
-            let org = app.create_org(&owner, "name=Crew").await;
-            let admin = app.sign_up("admin@example.com", PASSWORD).await;
-            let admin_id = app.user_id(&admin).await;
-            add_member(&app, &org, &admin_id, "admin").await;
+            let owner = app.user("o@example.com").await;
+            let org = app.org(&owner, "Crew").await;
+            let admin = app.user("admin@example.com").await;
+            app.join(&org, &admin, Role::Admin).await;
 
             // Ownership moves only by an owner's hand; then the former owner may leave.
-            let refused = app
-                .call("/api/orgs/transfer", &format!("org={org}&user_id={admin_id}"), Some(&admin))
-                .await;
+            let transfer = format!("org={}&user_id={}", org.id, admin.id);
+            let refused = app.post_as(&admin, "/api/orgs/transfer", &transfer).await;
             assert_error(&refused, StatusCode::FORBIDDEN, "AUTH_FORBIDDEN");
-            let moved = app
-                .call("/api/orgs/transfer", &format!("org={org}&user_id={admin_id}"), Some(&owner))
-                .await;
+            let moved = app.post_as(&owner, "/api/orgs/transfer", &transfer).await;
             assert_eq!(moved.status, StatusCode::OK, "{backend}: {}", moved.text());
-            let roles: Vec<(String, String)> = members_of(&app, &org, &admin)
+            let roles: Vec<(String, String)> = members_of(&app, &admin, &org.id)
                 .await
                 .json()
                 .as_array()
@@ -318,7 +288,7 @@ fn ownership_moves_only_by_an_owners_hand() {
                 roles.contains(&("o@example.com".into(), "admin".into())),
                 "{backend}: {roles:?}"
             );
-            let left = app.call("/api/orgs/leave", &format!("org={org}"), Some(&owner)).await;
+            let left = app.post_as(&owner, "/api/orgs/leave", &format!("org={}", org.id)).await;
             assert_eq!(left.status, StatusCode::OK, "{backend}: {}", left.text());
             assert_eq!(orgs(&app, &owner).await, serde_json::json!([]), "{backend}");
         }
@@ -330,35 +300,29 @@ fn the_audit_log_records_who_did_what_to_whom_and_pages() {
     block_on(async {
         for app in TestApp::each_backend().await {
             let backend = app.backend();
-            let owner = app.sign_up("chief@example.com", PASSWORD).await;
-            let org = app.create_org(&owner, "name=Ledger").await;
-            let member = app.sign_up("clerk@example.com", PASSWORD).await;
-            let member_id = app.user_id(&member).await;
-            add_member(&app, &org, &member_id, "member").await;
-            let outsider = app.sign_up("nosy@example.com", PASSWORD).await;
+            let owner = app.user("chief@example.com").await;
+            let ledger = app.org(&owner, "Ledger").await;
+            let member = app.user("clerk@example.com").await;
+            app.join(&ledger, &member, Role::Member).await;
+            let outsider = app.user("nosy@example.com").await;
+            let org = ledger.id.as_str();
 
-            let renamed = app
-                .call(
-                    "/api/orgs/update",
-                    &format!("org={org}&name=Ledger+2&slug=ledger-2"),
-                    Some(&owner),
-                )
-                .await;
+            let rename = format!("org={org}&name=Ledger+2&slug=ledger-2");
+            let renamed = app.post_as(&owner, "/api/orgs/update", &rename).await;
             assert_eq!(renamed.status, StatusCode::OK, "{backend}");
             assert_eq!(
-                set_role(&app, &owner, &org, &member_id, "viewer").await.status,
+                set_role(&app, &owner, org, &member.id, "viewer").await.status,
                 StatusCode::OK
             );
 
-            let log = |cookie: String, before: Option<String>| {
+            let log = async |user: &TestUser, before: Option<String>| {
                 let uri = match before {
                     Some(before) => format!("/api/orgs/audit?org={org}&before={before}"),
                     None => format!("/api/orgs/audit?org={org}"),
                 };
-                let app = &app;
-                async move { app.get_as(&uri, Some(&cookie)).await }
+                app.get_by(user, &uri).await
             };
-            let page = log(owner.clone(), None).await.json();
+            let page = log(&owner, None).await.json();
             let actions = audit_actions(&page);
             assert_eq!(
                 actions,
@@ -372,26 +336,22 @@ fn the_audit_log_records_who_did_what_to_whom_and_pages() {
             assert_eq!(page["events"][1]["details"]["name"]["to"], "Ledger 2", "{backend}");
             assert_eq!(page["next"], serde_json::Value::Null, "{backend}");
 
-            let denied = log(member.clone(), None).await;
+            let denied = log(&member, None).await;
             assert_error(&denied, StatusCode::FORBIDDEN, "AUTH_FORBIDDEN");
             assert_eq!(denied.json()["details"]["permission"], "audit:read");
-            assert_error(
-                &log(outsider.clone(), None).await,
-                StatusCode::NOT_FOUND,
-                "BIZ_NOT_FOUND",
-            );
+            assert_error(&log(&outsider, None).await, StatusCode::NOT_FOUND, "BIZ_NOT_FOUND");
 
             // Enough entries for two pages: none lost, none repeated.
             for n in 0..50 {
                 let role = if n % 2 == 0 { "member" } else { "viewer" };
                 assert_eq!(
-                    set_role(&app, &owner, &org, &member_id, role).await.status,
+                    set_role(&app, &owner, org, &member.id, role).await.status,
                     StatusCode::OK
                 );
             }
-            let first = log(owner.clone(), None).await.json();
+            let first = log(&owner, None).await.json();
             let next = first["next"].as_str().expect("a second page").to_owned();
-            let second = log(owner.clone(), Some(next)).await.json();
+            let second = log(&owner, Some(next)).await.json();
             assert_eq!(second["next"], serde_json::Value::Null, "{backend}");
             let ids: std::collections::BTreeSet<String> = [&first, &second]
                 .iter()
