@@ -30,6 +30,8 @@ pub fn AcceptInvitationPage() -> impl IntoView {
     );
     view! {
         <AuthCard id="invitation-title" title="invitation-title">
+            // Not `Loaded`: a dead link reads as a sentence (expired, used, withdrawn), with the
+            // error code only when it is something else.
             <Suspense fallback=move || view! { <p>{move || i18n.t("status-loading")}</p> }>
                 {move || {
                     preview

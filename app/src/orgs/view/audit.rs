@@ -10,11 +10,10 @@ use crate::{
     i18n::{I18n, use_i18n},
     orgs::{
         api::audit_log,
-        model::{AuditEvent, AuditInput, OrgSummary, audit_action_key},
+        model::{AuditEvent, AuditInput, AuditPage as EventPage, OrgSummary, audit_action_key},
         permissions::Permission,
     },
-    ui::ErrorView,
-    ui::TableHead,
+    ui::{Loaded, TableHead},
 };
 
 /// `/o/{slug}/audit`.
@@ -40,41 +39,32 @@ fn AuditLog(org: OrgSummary) -> impl IntoView {
     view! {
         <section class="settings-block" aria-labelledby="audit-title">
             <h2 id="audit-title">{move || i18n.t("audit-title")}</h2>
-            <Suspense fallback=move || view! { <p>{move || i18n.t("status-loading")}</p> }>
-                {
-                    let base = base.clone();
-                    move || {
-                        let base = base.clone();
-                        page.get()
-                            .map(move |result| match result {
-                                Ok(page) if page.events.is_empty() => {
-                                    view! { <p>{move || i18n.t("audit-empty")}</p> }.into_any()
-                                }
-                                Ok(page) => {
-                                    let newer = before.get_untracked().is_some().then(|| {
-                                        view! { <A href=base.clone()>{move || i18n.t("audit-newest")}</A> }
-                                    });
-                                    let older = page.next.clone().map(|next| {
-                                        view! {
-                                            <A href=format!("{base}?before={next}") attr:rel="next">
-                                                {move || i18n.t("audit-older")}
-                                            </A>
-                                        }
-                                    });
-                                    view! {
-                                        <AuditTable events=page.events />
-                                        <nav class="pager" aria-label=move || i18n.t("audit-pages")>
-                                            {newer}
-                                            {older}
-                                        </nav>
-                                    }
-                                        .into_any()
-                                }
-                                Err(error) => view! { <ErrorView error /> }.into_any(),
-                            })
+            <Loaded
+                resource=page
+                ok={move |page: EventPage| {
+                    if page.events.is_empty() {
+                        return view! { <p>{move || i18n.t("audit-empty")}</p> }.into_any();
                     }
-                }
-            </Suspense>
+                    let newer = before.get_untracked().is_some().then(|| {
+                        view! { <A href=base.clone()>{move || i18n.t("audit-newest")}</A> }
+                    });
+                    let older = page.next.clone().map(|next| {
+                        view! {
+                            <A href=format!("{base}?before={next}") attr:rel="next">
+                                {move || i18n.t("audit-older")}
+                            </A>
+                        }
+                    });
+                    view! {
+                        <AuditTable events=page.events />
+                        <nav class="pager" aria-label=move || i18n.t("audit-pages")>
+                            {newer}
+                            {older}
+                        </nav>
+                    }
+                        .into_any()
+                }}
+            />
         </section>
     }
     .into_any()

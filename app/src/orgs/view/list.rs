@@ -12,6 +12,7 @@ use crate::{
         api::{CreateOrg, list_orgs},
         model::{ORG_NAME_MAX_CHARS, OrgSummary, SLUG_MAX},
     },
+    ui::Loaded,
 };
 
 /// `/orgs`.
@@ -40,29 +41,25 @@ fn Orgs() -> impl IntoView {
     let orgs = Resource::new(|| (), |()| list_orgs());
     view! {
         <section class="settings" aria-labelledby="orgs-title">
-            <Suspense fallback=move || view! { <p>{move || i18n.t("status-loading")}</p> }>
-                {move || {
-                    orgs.get()
-                        .map(|result| match result {
-                            Ok(list) if list.is_empty() => {
-                                view! {
-                                    <h1 id="orgs-title">{move || i18n.t("onboarding-title")}</h1>
-                                    <p class="lead" data-testid="orgs-empty">{move || i18n.t("orgs-empty")}</p>
-                                }
-                                    .into_any()
-                            }
-                            Ok(list) => {
-                                view! {
-                                    <h1 id="orgs-title">{move || i18n.t("orgs-title")}</h1>
-                                    <p>{move || i18n.t("orgs-pick")}</p>
-                                    <OrgList list />
-                                }
-                                    .into_any()
-                            }
-                            Err(error) => view! { <crate::ui::ErrorView error /> }.into_any(),
-                        })
+            <Loaded
+                resource=orgs
+                ok={move |list: Vec<OrgSummary>| {
+                    if list.is_empty() {
+                        view! {
+                            <h1 id="orgs-title">{move || i18n.t("onboarding-title")}</h1>
+                            <p class="lead" data-testid="orgs-empty">{move || i18n.t("orgs-empty")}</p>
+                        }
+                            .into_any()
+                    } else {
+                        view! {
+                            <h1 id="orgs-title">{move || i18n.t("orgs-title")}</h1>
+                            <p>{move || i18n.t("orgs-pick")}</p>
+                            <OrgList list />
+                        }
+                            .into_any()
+                    }
                 }}
-            </Suspense>
+            />
             <section class="settings-block" aria-labelledby="org-create-title">
                 <h2 id="org-create-title">{move || i18n.t("org-create-title")}</h2>
                 <ActionForm action=create attr:novalidate=true>

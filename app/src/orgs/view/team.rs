@@ -17,7 +17,7 @@ use crate::{
         model::{MemberInfo, OrgInput, OrgSummary},
         permissions::{Permission, Role},
     },
-    ui::{ErrorView, Loaded, TableHead},
+    ui::{Loaded, TableHead},
 };
 
 /// `/o/{slug}/team`.
@@ -229,24 +229,20 @@ fn Invitations(org: OrgSummary, invite: ServerAction<InviteMember>) -> impl Into
             <Show when=resent>
                 <p role="status">{move || i18n.t("invitation-resent")}</p>
             </Show>
-            <Suspense fallback=move || view! { <p>{move || i18n.t("status-loading")}</p> }>
-                {
+            <Loaded
+                resource=invitations
+                ok={
                     let org_id = org.id.clone();
-                    move || {
-                        let org_id = org_id.clone();
-                        invitations
-                            .get()
-                            .map(move |result| match result {
-                                Ok(list) if list.is_empty() => {
-                                    view! { <p data-testid="invitations-empty">{move || i18n.t("invitations-empty")}</p> }
-                                        .into_any()
-                                }
-                                Ok(list) => view! { <InvitationsTable org_id list resend cancel /> }.into_any(),
-                                Err(error) => view! { <ErrorView error /> }.into_any(),
-                            })
+                    move |list: Vec<InvitationInfo>| {
+                        if list.is_empty() {
+                            view! { <p data-testid="invitations-empty">{move || i18n.t("invitations-empty")}</p> }
+                                .into_any()
+                        } else {
+                            view! { <InvitationsTable org_id=org_id.clone() list resend cancel /> }.into_any()
+                        }
                     }
                 }
-            </Suspense>
+            />
         </section>
     }
     .into_any()

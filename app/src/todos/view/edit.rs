@@ -49,6 +49,7 @@ fn EditTodo(org: OrgSummary) -> impl IntoView {
     view! {
         <section class="settings-block" aria-labelledby="edit-title">
             <h2 id="edit-title">{move || i18n.t("todos-edit-title")}</h2>
+            // Not `Loaded`: two resources, and a missing todo is this page's 404.
             <Suspense fallback=move || view! { <p>{move || i18n.t("status-loading")}</p> }>
                 {move || {
                     // Both read here, inside the Suspense: the form is built once, from plain data.

@@ -82,6 +82,8 @@ fn Todos(org: OrgSummary) -> impl IntoView {
                     })
                 }}
             </Suspense>
+            // Not `Loaded`: a `Transition`, so the current page stays on screen while the next
+            // one (another filter, sort or page) loads.
             <Transition fallback=move || view! { <p>{move || i18n.t("status-loading")}</p> }>
                 {move || {
                     let names = members.get().and_then(Result::ok).map(|m| names_of(&m)).unwrap_or_default();
