@@ -23,7 +23,11 @@ test("the page hydrates without errors and the theme picker works in place", asy
   // A marker that a full page load would wipe out: the change must happen without navigation.
   await page.evaluate(() => ((window as unknown as { marker: string }).marker = "still here"));
 
+  // The page switches at once; the choice is stored by a request that must land before the
+  // reload below.
+  const saved = page.waitForResponse((r) => r.url().endsWith("/api/preferences/theme"));
   await page.getByLabel("Theme").selectOption("dark");
+  expect((await saved).status()).toBe(200);
   await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
   await expect(page.locator("body")).toHaveCSS("background-color", "rgb(15, 17, 21)");
   expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe(
