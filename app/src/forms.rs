@@ -34,6 +34,21 @@ where
     })
 }
 
+/// The query parameter in which a refused plain form post (without JavaScript) comes back with
+/// what was typed, form-encoded, secrets left out (the server's `form_values` layer adds it).
+pub const KEPT_VALUES_PARAM: &str = "__form";
+
+/// What was typed into field `name` of a plain form the server refused, if it came back.
+pub fn kept_value(name: &str) -> Option<String> {
+    let query = use_query_map();
+    query.with_untracked(|q| {
+        let kept = q.get_str(KEPT_VALUES_PARAM)?;
+        form_urlencoded::parse(kept.as_bytes())
+            .find(|(field, _)| field == name)
+            .map(|(_, value)| value.into_owned())
+    })
+}
+
 /// The sentence for an error: a specific reason when there is one, a pointer to the fields when
 /// they carry the detail, the code's message otherwise.
 pub fn error_message(i18n: I18n, error: &AppError) -> String {
@@ -102,9 +117,19 @@ pub fn Field(
     /// The field may be left empty.
     #[prop(optional)]
     optional: bool,
+    /// The input's id, where two forms on one page have a field of the same name (default
+    /// `field-{name}`).
+    #[prop(optional)]
+    id: Option<&'static str>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let id = format!("field-{name}");
+    // Refused without JavaScript: the page comes back with what was typed (never a password).
+    let value = error
+        .get_untracked()
+        .filter(|_| kind != "password")
+        .and_then(|_| kept_value(name))
+        .unwrap_or(value);
+    let id = id.map_or_else(|| format!("field-{name}"), ToOwned::to_owned);
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let codes = move || error.get().map(|e| e.field(name).to_vec()).unwrap_or_default();

@@ -33,7 +33,17 @@ test("the theme picker works as a plain form", async ({ page }) => {
 test("sign up, sign out and sign in without JavaScript", async ({ page }) => {
   const email = `nojs-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
   await page.goto("/sign-up");
+  // A refused form comes back with what was typed, except the password, and its errors.
   await page.getByLabel("Name").fill("Plain Form");
+  await page.getByLabel("Email address").fill("not-an-address");
+  await page.getByLabel("Password", { exact: true }).fill("correct horse battery");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.locator(".field-error")).toHaveText(["Enter a valid email address."]);
+  await expect(page.getByLabel("Name")).toHaveValue("Plain Form");
+  await expect(page.getByLabel("Email address")).toHaveValue("not-an-address");
+  await expect(page.getByLabel("Password", { exact: true })).toHaveValue("");
+  expect(page.url()).not.toContain("horse");
+
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Password", { exact: true }).fill("correct horse battery");
   await page.getByRole("button", { name: "Create account" }).click();
@@ -50,6 +60,8 @@ test("sign up, sign out and sign in without JavaScript", async ({ page }) => {
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   // The error comes back in the URL and is rendered by the server.
   await expect(page.getByRole("alert")).toHaveText("The email or password is incorrect.");
+  await expect(page.getByLabel("Email address")).toHaveValue(email);
+  await expect(page.getByLabel("Password", { exact: true })).toHaveValue("");
 
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Password", { exact: true }).fill("correct horse battery");

@@ -1,6 +1,7 @@
 //! The HTTP server: configuration, state, router, layers and the HTTP-only routes.
 
 pub mod assets;
+pub mod form_values;
 pub mod health;
 pub mod jobs;
 pub mod layers;

@@ -21,7 +21,7 @@ use tower_http::{
 };
 use tracing::Level;
 
-use crate::{assets, health, layers, session_layer};
+use crate::{assets, form_values, health, layers, session_layer};
 
 /// The fallback: a public file (`favicon.svg`…), cached for a while as its name never changes,
 /// or the "page not found" page.
@@ -71,6 +71,7 @@ pub fn build(state: AppState) -> Router {
 
     // Innermost first: CSRF is checked before the session is looked up.
     app = app
+        .layer(middleware::from_fn_with_state(state.clone(), form_values::keep_form_values))
         .layer(middleware::from_fn_with_state(state.clone(), session_layer::session_layer))
         .layer(middleware::from_fn_with_state(state.clone(), session_layer::csrf_guard));
     // The client files need no session: served outside those two layers.
