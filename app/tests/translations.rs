@@ -4,7 +4,7 @@ use std::{collections::BTreeSet, fs, path::Path};
 
 use app::{
     ErrorCode,
-    home::FEATURE_KEYS,
+    home::{ARRIVALS, FEATURE_KEYS},
     i18n::{self, Arg, Locale, compiled},
     orgs::{
         model::{AUDIT_ACTIONS, audit_action_key},
@@ -80,6 +80,7 @@ fn collect_keys(dir: &Path, used: &mut BTreeSet<String>) {
 fn every_indirect_key_exists() {
     let mut keys: Vec<&str> = Theme::ALL.iter().map(|theme| theme.label_key()).collect();
     keys.extend(FEATURE_KEYS.iter().flat_map(|(title, body)| [*title, *body]));
+    keys.extend(ARRIVALS.iter().map(|(_, key)| *key));
     keys.extend(Role::ALL.iter().map(|role| role.label_key()));
     keys.extend(app::todos::view::indirect_keys());
     let mut owned: Vec<String> = Permission::ALL.iter().map(|p| p.label_key()).collect();

@@ -30,6 +30,7 @@ test("sign up, verify the address from the mail, sign out and sign in again", as
   await waitForHydration(page);
   await page.getByRole("button", { name: "Confirm email address" }).click();
   await expect(page).toHaveURL(/\/\?verified=1$/);
+  await expect(page.getByTestId("arrival")).toHaveText("Your email address is confirmed.");
   await expect(page.getByTestId("verify-banner")).toHaveCount(0);
 
   await page.getByRole("button", { name: "Sign out" }).click();

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type BrowserContext } from "@playwright/test";
+import { type BrowserContext, type Page } from "@playwright/test";
 import { expect, test, waitForHydration } from "./fixtures";
 import { describeLoad, initialLoad, member } from "./load";
 
@@ -127,6 +127,54 @@ test.describe("every route loads cleanly on its own", () => {
     `/o/${slug}/audit`,
   ];
 
+  /**
+   * What is wrong with the hydrated page's structure: an id used twice (a label would focus
+   * the other field), not exactly one `<h1>`, a navigation with more than one current link;
+   * and on a phone's width (390 px) a page that scrolls sideways or a table header that wraps.
+   */
+  async function structure(page: Page): Promise<string[]> {
+    await page.setViewportSize({ width: 390, height: 844 });
+    return page.evaluate(() => {
+      const problems: string[] = [];
+      const width = document.documentElement.scrollWidth;
+      if (width > window.innerWidth) {
+        // Name the outermost elements that stick out (not inside a box that scrolls).
+        const out = [...document.querySelectorAll("body *")].filter((element) => {
+          const rect = element.getBoundingClientRect();
+          const parent = element.parentElement?.getBoundingClientRect();
+          return rect.right > window.innerWidth + 1 && (!parent || parent.right <= window.innerWidth + 1);
+        });
+        const names = out.slice(0, 3).map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join(".")}`);
+        problems.push(`${width} px wide at ${window.innerWidth} px: ${names.join(", ")}`);
+      }
+      for (const th of document.querySelectorAll("th")) {
+        const range = document.createRange();
+        range.selectNodeContents(th);
+        const tops = [...range.getClientRects()].filter((r) => r.width > 1).map((r) => r.top);
+        const line = parseFloat(getComputedStyle(th).lineHeight) || 16;
+        if (tops.length > 0 && Math.max(...tops) - Math.min(...tops) > line / 2) {
+          problems.push(`header "${th.textContent?.trim()}" wraps`);
+        }
+      }
+      const seen = new Map<string, number>();
+      for (const element of document.querySelectorAll("[id]")) {
+        seen.set(element.id, (seen.get(element.id) ?? 0) + 1);
+      }
+      for (const [id, count] of seen) {
+        if (count > 1) problems.push(`id "${id}" used ${count} times`);
+      }
+      const headings = document.querySelectorAll("h1").length;
+      if (headings !== 1) problems.push(`${headings} <h1> elements`);
+      for (const nav of document.querySelectorAll("nav")) {
+        const current = nav.querySelectorAll(':scope a[aria-current="page"]').length;
+        if (current > 1) {
+          problems.push(`${current} current links in "${nav.getAttribute("aria-label")}"`);
+        }
+      }
+      return problems;
+    });
+  }
+
   /** Opens `path` in a new page of `context` and answers what went wrong. */
   async function visit(context: BrowserContext, path: string): Promise<string[]> {
     const page = await context.newPage();
@@ -147,6 +195,7 @@ test.describe("every route loads cleanly on its own", () => {
     expect(response?.status(), path).toBeLessThan(400);
     await waitForHydration(page);
     await expect(page.getByRole("main")).not.toBeEmpty();
+    problems.push(...(await structure(page)).map((problem) => `${path}: ${problem}`));
     await page.close();
     return problems;
   }

@@ -17,6 +17,10 @@ preferences-apply = Apply
 ## Home
 home-title = Ship your SaaS on a foundation that scales
 home-lead = Accounts, organizations, roles, billing and a first feature — one binary on your laptop, many instances in production.
+home-go-to-orgs = Go to your organizations
+arrival-verified = Your email address is confirmed.
+arrival-account-deleted = Your account is deleted, with everything only it could reach.
+arrival-invitation-declined = You declined the invitation. Nobody was added.
 features-title = What you get
 feature-orgs-title = Organizations and roles
 feature-orgs-body = Invite your team, give each member a role, and keep every organization's data apart.

@@ -17,6 +17,10 @@ preferences-apply = Aplicar
 ## Home
 home-title = Lanza tu SaaS sobre una base que escala
 home-lead = Cuentas, organizaciones, roles, facturación y una primera funcionalidad: un solo binario en tu portátil, muchas instancias en producción.
+home-go-to-orgs = Ir a tus organizaciones
+arrival-verified = Tu dirección de correo está confirmada.
+arrival-account-deleted = Tu cuenta se ha eliminado, con todo lo que solo ella podía ver.
+arrival-invitation-declined = Has rechazado la invitación. No se ha añadido a nadie.
 features-title = Lo que obtienes
 feature-orgs-title = Organizaciones y roles
 feature-orgs-body = Invita a tu equipo, asigna un rol a cada miembro y mantén separados los datos de cada organización.

@@ -29,9 +29,14 @@ pub fn RequireUser(children: ChildrenFn) -> impl IntoView {
     let location = use_location();
     // Only a sign-in or sign-out re-renders the page, not an edit of the profile.
     let signed_in = Memo::new(move |_| current.get().is_some());
+    // Signed out on this page (sign-out, deleting the account): the action that did it goes on
+    // to its own page (with its confirmation); a redirect to sign-in here would overtake it.
+    let arrived_signed_in = signed_in.get_untracked();
     move || {
         if signed_in.get() {
             children().into_any()
+        } else if arrived_signed_in {
+            ().into_any()
         } else {
             // Untracked: the redirect itself changes the location, and reacting to that would
             // redirect again from the sign-in page before this page is gone.
@@ -243,49 +248,51 @@ fn SessionTable(
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <table class="sessions" data-testid="sessions">
-            <TableHead columns=&["sessions-device", "sessions-ip", "sessions-last-seen"] actions=true />
-            <tbody>
-                {list
-                    .into_iter()
-                    .map(|session| {
-                        let current = session.current;
-                        view! {
-                            <tr class:current=current>
-                                <td>
-                                    {session.user_agent.clone().unwrap_or_else(|| "—".into())}
-                                    {current.then(|| view! { " " <strong>{move || i18n.t("sessions-this-device")}</strong> })}
-                                </td>
-                                <td>{session.ip.clone().unwrap_or_else(|| "—".into())}</td>
-                                <td>{session.last_seen_at.clone()}</td>
-                                <td>
-                                    {if current {
-                                        view! {
-                                            <ActionForm action=sign_out>
-                                                <button type="submit" class="link-button">
-                                                    {move || i18n.t("sign-out")}
-                                                </button>
-                                            </ActionForm>
-                                        }
-                                            .into_any()
-                                    } else {
-                                        view! {
-                                            <ActionForm action=revoke>
-                                                <input type="hidden" name="id" value=session.id.clone() />
-                                                <button type="submit" class="link-button">
-                                                    {move || i18n.t("sessions-revoke")}
-                                                </button>
-                                            </ActionForm>
-                                        }
-                                            .into_any()
-                                    }}
-                                </td>
-                            </tr>
-                        }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
+        <div class="table-scroll">
+            <table class="data-table sessions" data-testid="sessions">
+                <TableHead columns=&["sessions-device", "sessions-ip", "sessions-last-seen"] actions=true />
+                <tbody>
+                    {list
+                        .into_iter()
+                        .map(|session| {
+                            let current = session.current;
+                            view! {
+                                <tr class:current=current>
+                                    <td>
+                                        {session.user_agent.clone().unwrap_or_else(|| "—".into())}
+                                        {current.then(|| view! { " " <strong>{move || i18n.t("sessions-this-device")}</strong> })}
+                                    </td>
+                                    <td>{session.ip.clone().unwrap_or_else(|| "—".into())}</td>
+                                    <td>{session.last_seen_at.clone()}</td>
+                                    <td>
+                                        {if current {
+                                            view! {
+                                                <ActionForm action=sign_out>
+                                                    <button type="submit" class="link-button">
+                                                        {move || i18n.t("sign-out")}
+                                                    </button>
+                                                </ActionForm>
+                                            }
+                                                .into_any()
+                                        } else {
+                                            view! {
+                                                <ActionForm action=revoke>
+                                                    <input type="hidden" name="id" value=session.id.clone() />
+                                                    <button type="submit" class="link-button">
+                                                        {move || i18n.t("sessions-revoke")}
+                                                    </button>
+                                                </ActionForm>
+                                            }
+                                                .into_any()
+                                        }}
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
 }
 
@@ -301,7 +308,7 @@ fn DeleteAccountForm() -> impl IntoView {
             <p>{move || i18n.t("delete-intro")}</p>
             <ActionForm action attr:novalidate=true>
                 <FormAlert error />
-                <Field name="password" label="field-password" error kind="password" autocomplete="current-password" maxlength=PASSWORD_MAX_CHARS />
+                <Field name="password" id="delete-password" label="field-password" error kind="password" autocomplete="current-password" maxlength=PASSWORD_MAX_CHARS />
                 <Submit label="delete-submit" pending=action.pending() />
             </ActionForm>
         </section>

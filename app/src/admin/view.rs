@@ -43,7 +43,10 @@ fn RequireAdmin(children: ChildrenFn) -> impl IntoView {
                 if is_admin.get() {
                     children.read_value()().into_any()
                 } else {
-                    view! { <p class="notice" role="alert">{move || i18n.t("admin-forbidden")}</p> }
+                    view! {
+                        <h1>{move || i18n.t("admin-title")}</h1>
+                        <p class="notice" role="alert">{move || i18n.t("admin-forbidden")}</p>
+                    }
                         .into_any()
                 }
             }}
@@ -156,16 +159,18 @@ fn AdminUsers() -> impl IntoView {
             <Loaded
                 resource=users
                 ok=move |page| view! {
-                    <table class="data-table" data-testid="admin-users">
-                        <TableHead columns=&["team-email", "team-name", "admin-organizations", "admin-created", "admin-status"] actions=true />
-                        <tbody>
-                            {page
-                                .users
-                                .into_iter()
-                                .map(|user| view! { <UserRow user actions /> })
-                                .collect_view()}
-                        </tbody>
-                    </table>
+                    <div class="table-scroll">
+                        <table class="data-table" data-testid="admin-users">
+                            <TableHead columns=&["team-email", "team-name", "admin-organizations", "admin-created", "admin-status"] actions=true />
+                            <tbody>
+                                {page
+                                    .users
+                                    .into_iter()
+                                    .map(|user| view! { <UserRow user actions /> })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
                     <Pager path="/admin" page=page.page pages=page.pages total=page.total />
                 }
             />
@@ -177,25 +182,27 @@ fn AdminUsers() -> impl IntoView {
                         .and_then(Result::ok)
                         .map(|list| {
                             view! {
-                                <table class="data-table" data-testid="admin-events">
-                                    <tbody>
-                                        {list
-                                            .into_iter()
-                                            .map(|event| {
-                                                let action = event.action.clone();
-                                                view! {
-                                                    <tr data-action=action>
-                                                        <td>{event.created_at}</td>
-                                                        <td>{event.actor.unwrap_or_default()}</td>
-                                                        <td>{event.action}</td>
-                                                        <td>{event.target.unwrap_or_default()}</td>
-                                                        <td><code>{event.details}</code></td>
-                                                    </tr>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
+                                <div class="table-scroll">
+                                    <table class="data-table" data-testid="admin-events">
+                                        <tbody>
+                                            {list
+                                                .into_iter()
+                                                .map(|event| {
+                                                    let action = event.action.clone();
+                                                    view! {
+                                                        <tr data-action=action>
+                                                            <td>{event.created_at}</td>
+                                                            <td>{event.actor.unwrap_or_default()}</td>
+                                                            <td>{event.action}</td>
+                                                            <td>{event.target.unwrap_or_default()}</td>
+                                                            <td><code>{event.details}</code></td>
+                                                        </tr>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
                             }
                         })
                 }}
@@ -317,27 +324,29 @@ fn AdminOrgs() -> impl IntoView {
             <Loaded
                 resource=orgs
                 ok=move |page| view! {
-                    <table class="data-table" data-testid="admin-orgs">
-                        <TableHead columns=&["field-org-name", "field-org-address", "team-members-title", "admin-plan", "admin-created"] />
-                        <tbody>
-                            {page
-                                .orgs
-                                .into_iter()
-                                .map(|org| {
-                                    let slug = org.slug.clone();
-                                    view! {
-                                        <tr data-org=slug>
-                                            <td>{org.name}</td>
-                                            <td><code>{org.slug}</code></td>
-                                            <td data-testid="org-members">{org.members}</td>
-                                            <td>{org.plan}</td>
-                                            <td>{org.created_at}</td>
-                                        </tr>
-                                    }
-                                })
-                                .collect_view()}
-                        </tbody>
-                    </table>
+                    <div class="table-scroll">
+                        <table class="data-table" data-testid="admin-orgs">
+                            <TableHead columns=&["field-org-name", "field-org-address", "team-members-title", "admin-plan", "admin-created"] />
+                            <tbody>
+                                {page
+                                    .orgs
+                                    .into_iter()
+                                    .map(|org| {
+                                        let slug = org.slug.clone();
+                                        view! {
+                                            <tr data-org=slug>
+                                                <td>{org.name}</td>
+                                                <td><code>{org.slug}</code></td>
+                                                <td data-testid="org-members">{org.members}</td>
+                                                <td>{org.plan}</td>
+                                                <td>{org.created_at}</td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
                     <Pager path="/admin/orgs" page=page.page pages=page.pages total=page.total />
                 }
             />

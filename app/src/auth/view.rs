@@ -143,9 +143,9 @@ fn SignInMethods(current: &'static str) -> impl IntoView {
         let is_current = current == path;
         view! {
             <li>
-                <A href=move || link(path) attr:aria-current=is_current.then_some("page")>
+                <a href=move || link(path) aria-current=is_current.then_some("page")>
                     {move || i18n.t(key)}
-                </A>
+                </a>
             </li>
         }
     };

@@ -1,8 +1,10 @@
 //! The signed-out home page.
 
 use leptos::prelude::*;
+use leptos_router::{components::A, hooks::use_query_map};
 
 use crate::{
+    auth::view::use_current_user,
     i18n::use_i18n,
     system::{SystemInfo, system_status},
     ui::Loaded,
@@ -21,6 +23,7 @@ pub const FEATURE_KEYS: [(&str, &str); 4] = [
 pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
+        <Arrival />
         <section class="hero" aria-labelledby="hero-title">
             <h1 id="hero-title">{move || i18n.t("home-title")}</h1>
             <p class="lead">{move || i18n.t("home-lead")}</p>
@@ -44,6 +47,50 @@ pub fn HomePage() -> impl IntoView {
         <StatusPanel />
     }
 }
+
+/// What a redirect here has just done (`?verified=1`, `?account_deleted=1`,
+/// `?invitation_declined=1`), said in words; and for a signed-in person, the way on to their
+/// organizations.
+#[component]
+fn Arrival() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let current = use_current_user();
+    let notice = move || {
+        let query = query.read();
+        ARRIVALS.into_iter().find(|(flag, _)| query.get(flag).is_some()).map(|(_, key)| key)
+    };
+    view! {
+        {move || {
+            notice()
+                .map(|key| {
+                    view! {
+                        <p class="notice success" role="status" data-testid="arrival">
+                            {move || i18n.t(key)}
+                        </p>
+                    }
+                })
+        }}
+        {move || {
+            current
+                .get()
+                .map(|_| {
+                    view! {
+                        <p class="home-continue">
+                            <A href="/orgs" attr:class="button">{move || i18n.t("home-go-to-orgs")}</A>
+                        </p>
+                    }
+                })
+        }}
+    }
+}
+
+/// The query flags of the redirects that end on the home page, and their messages.
+pub const ARRIVALS: [(&str, &str); 3] = [
+    ("verified", "arrival-verified"),
+    ("account_deleted", "arrival-account-deleted"),
+    ("invitation_declined", "arrival-invitation-declined"),
+];
 
 /// The instance's version and backends, loaded through `GET /api/system/status`.
 #[component]

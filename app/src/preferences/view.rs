@@ -7,11 +7,30 @@ use super::{
     api::{SetLocale, SetTheme},
     model::{SetLocaleInput, SetThemeInput, Theme},
 };
-use crate::i18n::{Locale, use_i18n};
+use crate::{
+    auth::view::CurrentUserContext,
+    i18n::{Locale, use_i18n},
+};
 
 /// The current colour theme, provided by the app shell.
 #[derive(Clone, Copy, Debug)]
 pub struct ThemeContext(pub RwSignal<Theme>);
+
+/// Switches the interface to a person's stored language when they sign in (the server sets the
+/// cookie in the same answer; this keeps the already loaded page from staying in the old
+/// language until a reload). Not on the first run: the server rendered the page in the
+/// language of the cookie, which hydration must keep.
+pub fn follow_signed_in_locale(i18n: crate::i18n::I18n, current: CurrentUserContext) {
+    let signed_in = Memo::new(move |_| current.get().map(|user| (user.id, user.locale)));
+    Effect::new(move |previous: Option<()>| {
+        let user = signed_in.get();
+        if previous.is_some()
+            && let Some(locale) = user.and_then(|(_, locale)| locale.parse::<Locale>().ok())
+        {
+            i18n.locale.set(locale);
+        }
+    });
+}
 
 /// Picks the interface language.
 #[component]

@@ -60,7 +60,8 @@ pub fn App() -> impl IntoView {
     provide_context(i18n);
     let theme = ThemeContext(RwSignal::new(theme));
     provide_context(theme);
-    provide_current_user();
+    let current = provide_current_user();
+    crate::preferences::view::follow_signed_in_locale(i18n, current);
     PageLoadFailure::provide();
 
     view! {

@@ -1,12 +1,14 @@
 //! Tabs between the pages of one area (settings, an organization, administration).
 
 use leptos::prelude::*;
-use leptos_router::{components::A, hooks::use_location};
+use leptos_router::hooks::use_location;
 
 use crate::i18n::use_i18n;
 
-/// A navigation list of `(path, label key)` links; the one for the current path is marked
-/// `aria-current="page"`.
+/// A navigation list of `(path, label key)` links; the one for the current path, and only
+/// that one, is marked `aria-current="page"`. Plain links (the router still navigates them on
+/// the client): the router's `<A>` also marks a link current on every page below it, which
+/// would mark an area's first tab (`/o/acme`) on all the others (`/o/acme/todos`).
 #[component]
 pub fn Tabs(
     /// Translation key of the navigation's accessible name.
@@ -25,9 +27,9 @@ pub fn Tabs(
                         let here = path.clone();
                         view! {
                             <li>
-                                <A href=path attr:aria-current=move || (location.pathname.get() == here).then_some("page")>
+                                <a href=path aria-current=move || (location.pathname.get() == here).then_some("page")>
                                     {move || i18n.t(key)}
-                                </A>
+                                </a>
                             </li>
                         }
                     })

@@ -74,27 +74,29 @@ fn AuditLog(org: OrgSummary) -> impl IntoView {
 fn AuditTable(events: Vec<AuditEvent>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <table class="data-table" data-testid="audit">
-            <TableHead columns=&["audit-when", "audit-who", "audit-what", "audit-whom", "audit-details"] />
-            <tbody>
-                {events
-                    .into_iter()
-                    .map(|event| {
-                        let key = audit_action_key(&event.action);
-                        let details = describe(i18n, &event.details);
-                        view! {
-                            <tr data-action=event.action.clone()>
-                                <td>{event.created_at.clone()}</td>
-                                <td>{event.actor.clone().unwrap_or_else(|| "—".into())}</td>
-                                <td>{move || i18n.t(&key)}</td>
-                                <td>{event.target.clone().unwrap_or_default()}</td>
-                                <td>{details}</td>
-                            </tr>
-                        }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
+        <div class="table-scroll">
+            <table class="data-table" data-testid="audit">
+                <TableHead columns=&["audit-when", "audit-who", "audit-what", "audit-whom", "audit-details"] />
+                <tbody>
+                    {events
+                        .into_iter()
+                        .map(|event| {
+                            let key = audit_action_key(&event.action);
+                            let details = describe(i18n, &event.details);
+                            view! {
+                                <tr data-action=event.action.clone()>
+                                    <td>{event.created_at.clone()}</td>
+                                    <td>{event.actor.clone().unwrap_or_else(|| "—".into())}</td>
+                                    <td>{move || i18n.t(&key)}</td>
+                                    <td>{event.target.clone().unwrap_or_default()}</td>
+                                    <td>{details}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
     .into_any()
 }

@@ -58,9 +58,9 @@ pub fn OrgSwitcher() -> impl IntoView {
                                     let here = active_slug.as_deref() == Some(org.slug.as_str());
                                     view! {
                                         <li>
-                                            <A href=format!("/o/{}", org.slug) attr:aria-current=here.then_some("page")>
+                                            <a href=format!("/o/{}", org.slug) aria-current=here.then_some("page")>
                                                 {org.name}
-                                            </A>
+                                            </a>
                                         </li>
                                     }
                                 })

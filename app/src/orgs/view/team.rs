@@ -85,40 +85,42 @@ fn MembersTable(org: OrgSummary, list: Vec<MemberInfo>, actions: MemberActions) 
     let me = use_current_user().get_untracked().map(|user| user.id).unwrap_or_default();
     let can_manage = org.role.can(Permission::MemberUpdate);
     view! {
-        <table class="data-table" data-testid="members">
-            <TableHead columns=&["team-name", "team-email", "team-role", "team-joined"] actions=can_manage />
-            <tbody>
-                {list
-                    .into_iter()
-                    .map(|member| {
-                        // Admins do not manage owners; nobody manages themselves here (leaving
-                        // and transferring have their own forms).
-                        let manageable = can_manage && member.user_id != me
-                            && (org.role == Role::Owner || member.role != Role::Owner);
-                        let role = member.role;
-                        view! {
-                            <tr data-member=member.email.clone()>
-                                <td>{member.name.clone()}</td>
-                                <td>{member.email.clone()}</td>
-                                <td data-testid="member-role">{move || i18n.t(role.label_key())}</td>
-                                <td>{member.joined_at.clone()}</td>
-                                {can_manage
-                                    .then(|| {
-                                        view! {
-                                            <td class="row-actions">
-                                                {manageable
-                                                    .then(|| {
-                                                        view! { <MemberControls org=org.clone() member=member.clone() actions /> }
-                                                    })}
-                                            </td>
-                                        }
-                                    })}
-                            </tr>
-                        }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
+        <div class="table-scroll">
+            <table class="data-table" data-testid="members">
+                <TableHead columns=&["team-name", "team-email", "team-role", "team-joined"] actions=can_manage />
+                <tbody>
+                    {list
+                        .into_iter()
+                        .map(|member| {
+                            // Admins do not manage owners; nobody manages themselves here (leaving
+                            // and transferring have their own forms).
+                            let manageable = can_manage && member.user_id != me
+                                && (org.role == Role::Owner || member.role != Role::Owner);
+                            let role = member.role;
+                            view! {
+                                <tr data-member=member.email.clone()>
+                                    <td>{member.name.clone()}</td>
+                                    <td>{member.email.clone()}</td>
+                                    <td data-testid="member-role">{move || i18n.t(role.label_key())}</td>
+                                    <td>{member.joined_at.clone()}</td>
+                                    {can_manage
+                                        .then(|| {
+                                            view! {
+                                                <td class="row-actions">
+                                                    {manageable
+                                                        .then(|| {
+                                                            view! { <MemberControls org=org.clone() member=member.clone() actions /> }
+                                                        })}
+                                                </td>
+                                            }
+                                        })}
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
     .into_any()
 }
@@ -257,46 +259,48 @@ fn InvitationsTable(
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <table class="data-table" data-testid="invitations">
-            <TableHead columns=&["team-email", "team-role", "invitations-by", "invitations-expires"] actions=true />
-            <tbody>
-                {list
-                    .into_iter()
-                    .map(|invitation| {
-                        let role = invitation.role;
-                        let expired = invitation.expired;
-                        let (resend_org, cancel_org) = (org_id.clone(), org_id.clone());
-                        let (resend_id, cancel_id) = (invitation.id.clone(), invitation.id.clone());
-                        view! {
-                            <tr data-invitation=invitation.email.clone()>
-                                <td>{invitation.email.clone()}</td>
-                                <td>{move || i18n.t(role.label_key())}</td>
-                                <td>{invitation.invited_by.clone().unwrap_or_else(|| "—".into())}</td>
-                                <td>
-                                    {if expired {
-                                        view! { <strong class="expired">{move || i18n.t("invitations-expired")}</strong> }.into_any()
-                                    } else {
-                                        view! { <span>{invitation.expires_at.clone()}</span> }.into_any()
-                                    }}
-                                </td>
-                                <td class="row-actions">
-                                    <ActionForm action=resend attr:class="inline-form">
-                                        <input type="hidden" name="org" value=resend_org />
-                                        <input type="hidden" name="invitation" value=resend_id />
-                                        <button type="submit" class="link-button">{move || i18n.t("invitations-resend")}</button>
-                                    </ActionForm>
-                                    <ActionForm action=cancel attr:class="inline-form">
-                                        <input type="hidden" name="org" value=cancel_org />
-                                        <input type="hidden" name="invitation" value=cancel_id />
-                                        <button type="submit" class="link-button">{move || i18n.t("invitations-cancel")}</button>
-                                    </ActionForm>
-                                </td>
-                            </tr>
-                        }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
+        <div class="table-scroll">
+            <table class="data-table" data-testid="invitations">
+                <TableHead columns=&["team-email", "team-role", "invitations-by", "invitations-expires"] actions=true />
+                <tbody>
+                    {list
+                        .into_iter()
+                        .map(|invitation| {
+                            let role = invitation.role;
+                            let expired = invitation.expired;
+                            let (resend_org, cancel_org) = (org_id.clone(), org_id.clone());
+                            let (resend_id, cancel_id) = (invitation.id.clone(), invitation.id.clone());
+                            view! {
+                                <tr data-invitation=invitation.email.clone()>
+                                    <td>{invitation.email.clone()}</td>
+                                    <td>{move || i18n.t(role.label_key())}</td>
+                                    <td>{invitation.invited_by.clone().unwrap_or_else(|| "—".into())}</td>
+                                    <td>
+                                        {if expired {
+                                            view! { <strong class="expired">{move || i18n.t("invitations-expired")}</strong> }.into_any()
+                                        } else {
+                                            view! { <span>{invitation.expires_at.clone()}</span> }.into_any()
+                                        }}
+                                    </td>
+                                    <td class="row-actions">
+                                        <ActionForm action=resend attr:class="inline-form">
+                                            <input type="hidden" name="org" value=resend_org />
+                                            <input type="hidden" name="invitation" value=resend_id />
+                                            <button type="submit" class="link-button">{move || i18n.t("invitations-resend")}</button>
+                                        </ActionForm>
+                                        <ActionForm action=cancel attr:class="inline-form">
+                                            <input type="hidden" name="org" value=cancel_org />
+                                            <input type="hidden" name="invitation" value=cancel_id />
+                                            <button type="submit" class="link-button">{move || i18n.t("invitations-cancel")}</button>
+                                        </ActionForm>
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
     .into_any()
 }

@@ -75,26 +75,28 @@ pub(super) fn Table(
     });
     let org = page.org.get_value();
     view! {
-        <table class="data-table todos-table" data-testid="todos">
-            <thead>
-                <tr>
-                    <th scope="col">{move || i18n.t("todos-col-done")}</th>
-                    {headers}
-                    <th scope="col">{move || i18n.t("todos-col-assignee")}</th>
-                    <th scope="col"><span class="visually-hidden">{move || i18n.t("table-actions")}</span></th>
-                </tr>
-            </thead>
-            <tbody>
-                {todos
-                    .todos
-                    .into_iter()
-                    .map(|todo| {
-                        let assignee = todo.assigned_to.as_ref().and_then(|id| names.get(id)).cloned();
-                        view! { <Row page todo assignee today=today.clone() slug=org.slug.clone() /> }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
+        <div class="table-scroll">
+            <table class="data-table todos-table" data-testid="todos">
+                <thead>
+                    <tr>
+                        <th scope="col">{move || i18n.t("todos-col-done")}</th>
+                        {headers}
+                        <th scope="col">{move || i18n.t("todos-col-assignee")}</th>
+                        <th scope="col"><span class="visually-hidden">{move || i18n.t("table-actions")}</span></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {todos
+                        .todos
+                        .into_iter()
+                        .map(|todo| {
+                            let assignee = todo.assigned_to.as_ref().and_then(|id| names.get(id)).cloned();
+                            view! { <Row page todo assignee today=today.clone() slug=org.slug.clone() /> }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
         <nav class="pager" aria-label=move || i18n.t("todos-pages")>
             <span data-testid="todos-count">
                 {move || {

@@ -1,0 +1,112 @@
+import { expect, linkIn, test, uniqueEmail, waitForHydration, waitForMail } from "./fixtures";
+
+const PASSWORD = "correct horse battery";
+
+test("a person who chose Spanish gets it from the first page after signing in elsewhere", async ({
+  page,
+  request,
+}) => {
+  const email = uniqueEmail("lengua");
+  // The account was created by a Spanish browser: its language is Spanish.
+  const created = await request.post("/api/auth/sign-up", {
+    form: { name: "Ana Lengua", email, password: PASSWORD },
+    headers: { accept: "application/json", "accept-language": "es-ES,es;q=0.9" },
+  });
+  expect(created.status()).toBe(200);
+
+  // A new device, in English.
+  await page.goto("/sign-in");
+  await waitForHydration(page);
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).toHaveURL(/\/orgs$/);
+  await expect(page.locator("html")).toHaveAttribute("lang", "es");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(
+    "¡Bienvenido! Crea tu organización",
+  );
+  await expect(page.getByRole("link", { name: "Inicio", exact: true })).toBeVisible();
+});
+
+test("the sign-in methods and an organization's tabs mark one page as current", async ({
+  page,
+}) => {
+  await page.goto("/sign-in/code");
+  await waitForHydration(page);
+  const methods = page.getByRole("navigation", { name: "Ways to sign in" });
+  await expect(methods.locator('[aria-current="page"]')).toHaveCount(1);
+  await expect(methods.locator('[aria-current="page"]')).toHaveText("Email code");
+});
+
+test("deleting the account says so on the page it lands on", async ({ page }) => {
+  const email = uniqueEmail("leaving");
+  const created = await page.request.post("/api/auth/sign-up", {
+    form: { name: "Lea Ving", email, password: PASSWORD },
+    headers: { accept: "application/json" },
+  });
+  expect(created.status()).toBe(200);
+  await page.goto("/account/security");
+  await waitForHydration(page);
+  const section = page.getByRole("region", { name: "Delete account" });
+  // Its label focuses its own field, not the email form's field of the same name above.
+  await section.locator("label", { hasText: "Password" }).click();
+  await expect(section.getByLabel("Password")).toBeFocused();
+  await section.getByLabel("Password").fill(PASSWORD);
+  await section.getByRole("button", { name: "Delete my account" }).click();
+  await expect(page).toHaveURL(/\/\?account_deleted=1$/);
+  await expect(page.getByTestId("arrival")).toHaveText(
+    "Your account is deleted, with everything only it could reach.",
+  );
+  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+});
+
+test("a signed-in person on the home page has a way on to their organizations", async ({
+  page,
+}) => {
+  const created = await page.request.post("/api/auth/sign-up", {
+    form: { name: "Ona Home", email: uniqueEmail("home"), password: PASSWORD },
+    headers: { accept: "application/json" },
+  });
+  expect(created.status()).toBe(200);
+  await page.goto("/");
+  await waitForHydration(page);
+  await page.getByRole("link", { name: "Go to your organizations" }).click();
+  await expect(page).toHaveURL(/\/orgs$/);
+});
+
+test("declining an invitation says so on the page it lands on", async ({ page, request }) => {
+  const owner = uniqueEmail("inviter");
+  const guest = uniqueEmail("guest");
+  const json = { accept: "application/json" };
+  const signedUp = await request.post("/api/auth/sign-up", {
+    form: { name: "Ida Inviter", email: owner, password: PASSWORD },
+    headers: json,
+  });
+  expect(signedUp.status()).toBe(200);
+  const confirmed = await request.post("/api/auth/verify-email", {
+    form: { token: tokenOf(linkIn(await waitForMail(owner), "/verify-email")) },
+    headers: json,
+  });
+  expect(confirmed.status()).toBe(200);
+  const org = await request.post("/api/orgs/create", { form: { name: "Declined Co" }, headers: json });
+  expect(org.status()).toBe(200);
+  const invited = await request.post("/api/orgs/invitations/create", {
+    form: { org: (await org.json()).id, email: guest, role: "member" },
+    headers: json,
+  });
+  expect(invited.status()).toBe(200);
+
+  await page.goto(linkIn(await waitForMail(guest), "/invitations/accept"));
+  await waitForHydration(page);
+  await page.getByRole("button", { name: "Decline" }).click();
+  await expect(page).toHaveURL(/\/\?invitation_declined=1$/);
+  await expect(page.getByTestId("arrival")).toHaveText(
+    "You declined the invitation. Nobody was added.",
+  );
+});
+
+/** The `token` parameter of a link. */
+function tokenOf(link: string): string {
+  return new URL(link, "http://localhost").searchParams.get("token") ?? "";
+}
