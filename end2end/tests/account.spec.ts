@@ -50,7 +50,10 @@ test("profile, password and sessions", async ({ page }) => {
   await expect(page.getByTestId("account-name")).toHaveText("Grace B. Hopper");
 
   await page.getByRole("link", { name: "Security" }).click();
-  await expect(page.getByTestId("sessions")).toContainText("(this device)");
+  // This device first, named as a person would name it.
+  await expect(page.getByTestId("sessions").locator("tbody tr").first()).toContainText(
+    "Chrome on Linux (this device)",
+  );
   await page.getByLabel("Current password").fill("not my password");
   await page.getByLabel("New password", { exact: true }).fill("an even longer passphrase");
   await page.getByRole("button", { name: "Change password" }).click();

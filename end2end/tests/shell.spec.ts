@@ -110,3 +110,26 @@ test("declining an invitation says so on the page it lands on", async ({ page, r
 function tokenOf(link: string): string {
   return new URL(link, "http://localhost").searchParams.get("token") ?? "";
 }
+
+test("a sole owner is not offered controls that could only fail", async ({ page }) => {
+  const json = { accept: "application/json" };
+  const created = await page.request.post("/api/auth/sign-up", {
+    form: { name: "Solo Owner", email: uniqueEmail("solo"), password: PASSWORD },
+    headers: json,
+  });
+  expect(created.status()).toBe(200);
+  const org = await page.request.post("/api/orgs/create", { form: { name: "Solo Co" }, headers: json });
+  expect(org.status()).toBe(200);
+  const { slug } = await org.json();
+
+  await page.goto(`/o/${slug}/team`);
+  await waitForHydration(page);
+  await expect(page.getByTestId("leave-sole-owner")).toContainText("only owner");
+  await expect(page.getByRole("button", { name: "Leave organization" })).toHaveCount(0);
+
+  await page.goto(`/o/${slug}/settings`);
+  await waitForHydration(page);
+  await expect(page.getByTestId("transfer-nobody")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Transfer ownership" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Delete organization for everyone" })).toBeVisible();
+});

@@ -224,9 +224,26 @@ test("export downloads a CSV of the filtered todos", async ({ page }) => {
   const file = await download;
   expect(file.suggestedFilename()).toMatch(/^todos-\d{4}-\d{2}-\d{2}\.csv$/);
   const csv = readFileSync(await file.path(), "utf8");
-  expect(csv.startsWith("id,title,description,priority,due_date")).toBe(true);
+  // A byte-order mark, so spreadsheet programs read the accents; names beside the ids.
+  expect(csv.startsWith("\uFEFFid,title,description,priority,due_date,assigned_to,assignee,")).toBe(
+    true,
+  );
   expect(csv).toContain('"Comma, and ""quotes"""');
   expect(csv).toContain('Ñandú,"two\nlines",urgent');
   expect(csv).not.toContain("Plain");
   await expect(page.getByTestId("toasts")).toContainText("Exported 2 todos.");
+
+  // NDJSON is offered the same way, and downloads the same todos.
+  const ndjsonLink = page.getByTestId("export-ndjson");
+  await expect(ndjsonLink).toHaveText("Export NDJSON");
+  expect(await ndjsonLink.getAttribute("class")).toBe(
+    await page.getByTestId("export-csv").getAttribute("class"),
+  );
+  const ndjsonDownload = page.waitForEvent("download");
+  await ndjsonLink.click();
+  const ndjson = readFileSync(await (await ndjsonDownload).path(), "utf8").trim().split("\n");
+  expect(ndjson.map((line) => JSON.parse(line).title).sort()).toEqual([
+    "Comma, and \"quotes\"",
+    "Ñandú",
+  ]);
 });

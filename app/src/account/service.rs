@@ -6,7 +6,7 @@ use tracing::field::Empty;
 
 use super::model::{
     ChangeEmailInput, ChangePasswordInput, DeleteAccountInput, ProfileInput, RevokeSessionInput,
-    SessionInfo,
+    SessionInfo, device_of,
 };
 use crate::{
     auth::{
@@ -38,17 +38,25 @@ pub async fn list_sessions() -> Result<Vec<SessionInfo>, AppError> {
     let auth = AuthContext::require()?;
     let platform = AppState::platform()?;
     let rows = store::list_sessions(&platform.db, &auth.user.id).await?;
-    Ok(rows
+    let mut sessions: Vec<SessionInfo> = rows
         .into_iter()
-        .map(|row| SessionInfo {
-            current: row.id == auth.session_id,
-            id: row.id,
-            user_agent: row.user_agent,
-            ip: row.ip,
-            created_at: display_time(row.created_at),
-            last_seen_at: display_time(row.last_seen_at),
+        .map(|row| {
+            let (browser, os) = row.user_agent.as_deref().map(device_of).unwrap_or_default();
+            SessionInfo {
+                current: row.id == auth.session_id,
+                id: row.id,
+                browser: browser.map(str::to_owned),
+                os: os.map(str::to_owned),
+                user_agent: row.user_agent,
+                ip: row.ip,
+                created_at: display_time(row.created_at),
+                last_seen_at: display_time(row.last_seen_at),
+            }
         })
-        .collect())
+        .collect();
+    // This device first, the others as the store orders them.
+    sessions.sort_by_key(|session| !session.current);
+    Ok(sessions)
 }
 
 /// Ends one of the caller's sessions (ending the current one signs out).

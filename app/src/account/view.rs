@@ -240,6 +240,20 @@ fn SessionsList() -> impl IntoView {
     }
 }
 
+/// "Chrome on Linux", or what is known of it; the raw `User-Agent` when nothing is recognised.
+fn device_name(i18n: crate::i18n::I18n, session: &SessionInfo) -> impl IntoView + use<> {
+    let (browser, os) = (session.browser.clone(), session.os.clone());
+    let raw = session.user_agent.clone().unwrap_or_else(|| "—".into());
+    move || match (&browser, &os) {
+        (Some(browser), Some(os)) => i18n.t_args(
+            "sessions-device-on",
+            &[("browser", browser.as_str().into()), ("os", os.as_str().into())],
+        ),
+        (Some(name), None) | (None, Some(name)) => name.clone(),
+        (None, None) => raw.clone(),
+    }
+}
+
 #[component]
 fn SessionTable(
     list: Vec<SessionInfo>,
@@ -258,8 +272,8 @@ fn SessionTable(
                             let current = session.current;
                             view! {
                                 <tr class:current=current>
-                                    <td>
-                                        {session.user_agent.clone().unwrap_or_else(|| "—".into())}
+                                    <td title=session.user_agent.clone()>
+                                        {device_name(i18n, &session)}
                                         {current.then(|| view! { " " <strong>{move || i18n.t("sessions-this-device")}</strong> })}
                                     </td>
                                     <td>{session.ip.clone().unwrap_or_else(|| "—".into())}</td>

@@ -199,6 +199,17 @@ pub async fn members(input: OrgInput) -> Result<Vec<MemberInfo>, AppError> {
         .collect()
 }
 
+/// The names of `org`'s members by user id, for other features that show people next to their
+/// ids (the todos export). The caller's scope is the proof it may read the organization.
+#[tracing::instrument(skip_all, fields(org_id = %org.id().as_str()))]
+pub async fn member_names(
+    platform: &Platform,
+    org: &OrgScope,
+) -> Result<std::collections::HashMap<String, String>, AppError> {
+    let rows = store::members(&platform.db, org.id()).await?;
+    Ok(rows.into_iter().map(|(user_id, name, ..)| (user_id, name)).collect())
+}
+
 /// Changes a member's role (`member:update`). Admins manage admins, members and viewers; only
 /// owners make or unmake owners. The last owner keeps the role.
 #[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]

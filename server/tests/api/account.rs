@@ -85,6 +85,8 @@ fn sessions_are_listed_and_revoked_one_by_one_or_all_others() {
             let list = list.as_array().expect("a list");
             assert_eq!(list.len(), 3, "{backend}");
             assert_eq!(list.iter().filter(|s| s["current"] == true).count(), 1, "{backend}");
+            // This device first, though it signed in before the other two.
+            assert_eq!(list[0]["current"], true, "{backend}");
             assert!(list.iter().all(|s| s.get("token_hash").is_none()), "{backend}: no secrets");
             let second_id = app
                 .get_as("/api/account/sessions", Some(&second))

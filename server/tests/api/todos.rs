@@ -391,6 +391,22 @@ fn bulk_create_is_all_or_nothing_and_bulk_changes_apply() {
     });
 }
 
+/// The columns of the CSV export, in order (docs/api.md).
+const EXPORT_COLUMNS: [&str; 12] = [
+    "id",
+    "title",
+    "description",
+    "priority",
+    "due_date",
+    "assigned_to",
+    "assignee",
+    "completed",
+    "created_by",
+    "creator",
+    "created_at",
+    "updated_at",
+];
+
 #[test]
 fn an_export_streams_every_todo_as_csv_or_ndjson() {
     block_on(async {
@@ -425,14 +441,25 @@ fn an_export_streams_every_todo_as_csv_or_ndjson() {
             assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
             let disposition = csv.header("content-disposition").expect("a file name");
             assert!(disposition.starts_with("attachment; filename=\"todos-"), "{disposition}");
-            let mut reader = csv::Reader::from_reader(csv.body.as_ref());
-            assert_eq!(reader.headers().expect("header").get(1), Some("title"));
+            // A byte-order mark first, so spreadsheet programs read UTF-8.
+            let body = csv.body.strip_prefix("\u{feff}".as_bytes()).expect("a byte-order mark");
+            let mut reader = csv::Reader::from_reader(body);
+            let header: Vec<String> =
+                reader.headers().expect("header").iter().map(str::to_owned).collect();
+            assert_eq!(header, EXPORT_COLUMNS, "{backend}");
             let records: Vec<csv::StringRecord> =
                 reader.records().map(|r| r.expect("a valid row")).collect();
             assert_eq!(records.len(), 10_000, "{backend}");
             let exported: HashSet<&str> = records.iter().filter_map(|r| r.get(1)).collect();
             let expected: HashSet<&str> = todos.iter().map(|(title, _)| title.as_str()).collect();
             assert_eq!(exported, expected, "{backend}: every title, exactly");
+            // The creator's name beside their id.
+            assert!(
+                records
+                    .iter()
+                    .all(|r| r.get(8) == Some(owner_id.as_str()) && r.get(9) == Some("Test User")),
+                "{backend}"
+            );
 
             let ndjson = app
                 .get_by(&owner, &format!("/api/export/todos?org={org}&format=ndjson&status=done"))

@@ -91,47 +91,55 @@ fn TransferForm(org: OrgSummary) -> impl IntoView {
     let me = use_current_user().get_untracked().map(|user| user.id).unwrap_or_default();
     let org_id = org.id.clone();
     let members = Resource::new(|| (), move |()| list_members(OrgInput { org: org_id.clone() }));
+    let form_org = org.id.clone();
     view! {
         <section class="settings-block" aria-labelledby="transfer-title">
             <h2 id="transfer-title">{move || i18n.t("transfer-title")}</h2>
             <p>{move || i18n.t("transfer-intro")}</p>
-            <ActionForm action=transfer>
-                <FormAlert error />
-                <input type="hidden" name="org" value=org.id.clone() />
-                <Suspense fallback=|| ()>
-                    {
-                        let me = me.clone();
-                        move || {
-                            let me = me.clone();
-                            members
-                                .get()
-                                .and_then(Result::ok)
-                                .map(move |list| {
-                                    let options = list
-                                        .into_iter()
-                                        .filter(|member| member.user_id != me)
-                                        .map(|member| {
-                                            view! {
-                                                <option value=member.user_id>
-                                                    {format!("{} <{}>", member.name, member.email)}
-                                                </option>
-                                            }
-                                        })
-                                        .collect_view();
-                                    view! {
+            <Suspense fallback=|| ()>
+                {
+                    let (me, form_org) = (me.clone(), form_org.clone());
+                    move || {
+                        let (me, form_org) = (me.clone(), form_org.clone());
+                        members
+                            .get()
+                            .and_then(Result::ok)
+                            .map(move |list| {
+                                let others: Vec<_> =
+                                    list.into_iter().filter(|member| member.user_id != me).collect();
+                                if others.is_empty() {
+                                    // Nobody to hand it to: no form that could only fail.
+                                    return view! { <p data-testid="transfer-nobody">{move || i18n.t("transfer-nobody")}</p> }
+                                        .into_any();
+                                }
+                                let options = others
+                                    .into_iter()
+                                    .map(|member| {
+                                        view! {
+                                            <option value=member.user_id>
+                                                {format!("{} <{}>", member.name, member.email)}
+                                            </option>
+                                        }
+                                    })
+                                    .collect_view();
+                                view! {
+                                    <ActionForm action=transfer>
+                                        <FormAlert error />
+                                        <input type="hidden" name="org" value=form_org.clone() />
                                         <div class="field">
                                             <label for="transfer-to">{move || i18n.t("transfer-to")}</label>
                                             <select id="transfer-to" name="user_id" required>
                                                 {options}
                                             </select>
                                         </div>
-                                    }
-                                })
-                        }
+                                        <Submit label="transfer-submit" pending=transfer.pending() />
+                                    </ActionForm>
+                                }
+                                    .into_any()
+                            })
                     }
-                </Suspense>
-                <Submit label="transfer-submit" pending=transfer.pending() />
-            </ActionForm>
+                }
+            </Suspense>
         </section>
     }
     .into_any()

@@ -63,13 +63,39 @@ fn Team(org: OrgSummary) -> impl IntoView {
         {can_invite.then(|| view! { <Invitations org=org.get_value() invite /> })}
         <section class="settings-block" aria-labelledby="leave-title">
             <h2 id="leave-title">{move || i18n.t("team-leave-title")}</h2>
-            <p>{move || i18n.t("team-leave-intro")}</p>
-            <ActionForm action=leave>
-                <FormAlert error=leave_error />
-                <input type="hidden" name="org" value=org.get_value().id />
-                <button type="submit">{move || i18n.t("team-leave-submit")}</button>
-            </ActionForm>
+            <Loaded
+                resource=members
+                ok={move |list: Vec<MemberInfo>| {
+                    view! { <LeaveForm org=org.get_value() list leave error=leave_error /> }
+                }}
+            />
         </section>
+    }
+    .into_any()
+}
+
+/// Leaving, for anyone but the only owner (who cannot leave: the reason instead of a button
+/// that could only fail).
+#[component]
+fn LeaveForm(
+    org: OrgSummary,
+    list: Vec<MemberInfo>,
+    leave: ServerAction<LeaveOrg>,
+    error: Signal<Option<crate::error::AppError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let owners = list.iter().filter(|member| member.role == Role::Owner).count();
+    if org.role == Role::Owner && owners <= 1 {
+        return view! { <p data-testid="leave-sole-owner">{move || i18n.t("team-leave-sole-owner")}</p> }
+            .into_any();
+    }
+    view! {
+        <p>{move || i18n.t("team-leave-intro")}</p>
+        <ActionForm action=leave>
+            <FormAlert error />
+            <input type="hidden" name="org" value=org.id />
+            <button type="submit">{move || i18n.t("team-leave-submit")}</button>
+        </ActionForm>
     }
     .into_any()
 }

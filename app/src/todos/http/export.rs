@@ -25,6 +25,7 @@ use axum::{
 };
 use futures::{StreamExt as _, stream};
 use serde::Deserialize;
+use std::collections::HashMap;
 
 /// Rows read per database round trip.
 const CHUNK: i64 = 500;
@@ -45,8 +46,10 @@ enum Format {
     Ndjson,
 }
 
-/// The CSV columns, in order.
-const CSV_HEADER: &str = "id,title,description,priority,due_date,assigned_to,completed,created_by,created_at,updated_at\r\n";
+/// The CSV columns, in order, after a UTF-8 byte-order mark: spreadsheet programs read the file
+/// as UTF-8 only with it (accents, other scripts). Names stand beside the ids of the assignee
+/// and the creator (empty for someone no longer in the organization).
+const CSV_HEADER: &str = "\u{feff}id,title,description,priority,due_date,assigned_to,assignee,completed,created_by,creator,created_at,updated_at\r\n";
 
 /// A CSV field per RFC 4180: quoted (with quotes doubled) when it holds a comma, a quote or a
 /// line break.
@@ -60,7 +63,10 @@ fn csv_field(out: &mut String, value: &str) {
     }
 }
 
-fn csv_row(out: &mut String, todo: &Todo) {
+fn csv_row(out: &mut String, todo: &Todo, names: &HashMap<String, String>) {
+    let name = |id: &Option<String>| {
+        id.as_ref().and_then(|id| names.get(id)).map(String::as_str).unwrap_or_default()
+    };
     let fields = [
         todo.id.as_str(),
         todo.title.as_str(),
@@ -68,8 +74,10 @@ fn csv_row(out: &mut String, todo: &Todo) {
         todo.priority.as_str(),
         todo.due_date.as_deref().unwrap_or_default(),
         todo.assigned_to.as_deref().unwrap_or_default(),
+        name(&todo.assigned_to),
         if todo.completed { "true" } else { "false" },
         todo.created_by.as_deref().unwrap_or_default(),
+        name(&todo.created_by),
         todo.created_at.as_str(),
         todo.updated_at.as_str(),
     ];
@@ -88,6 +96,8 @@ struct Progress {
     org: OrgScope,
     query: ListQuery,
     format: Format,
+    /// Members' names by id (CSV only).
+    names: HashMap<String, String>,
     cursor: Option<Cursor>,
     started: bool,
     done: bool,
@@ -134,7 +144,7 @@ async fn next_chunk(mut progress: Progress) -> Option<(Result<Bytes, std::io::Er
     for row in rows {
         let todo = to_todo(row);
         match progress.format {
-            Format::Csv => csv_row(&mut out, &todo),
+            Format::Csv => csv_row(&mut out, &todo, &progress.names),
             Format::Ndjson => {
                 out.push_str(&serde_json::to_string(&todo).unwrap_or_default());
                 out.push('\n');
@@ -162,10 +172,14 @@ pub async fn todos(
             .and_then(|Extension(auth)| AuthContext::of_request(&auth))
             .ok_or_else(AppError::unauthenticated)?;
         let (org, query) = export_query(&state.platform, &auth, &params.list).await?;
-        Ok((format, org, query))
+        let names = match format {
+            Format::Csv => crate::orgs::service::member_names(&state.platform, &org).await?,
+            Format::Ndjson => HashMap::new(),
+        };
+        Ok((format, org, query, names))
     }
     .await;
-    let (format, org, query) = match result {
+    let (format, org, query, names) = match result {
         Ok(parts) => parts,
         Err(error) => return error_response(error, &headers, &state.platform.config),
     };
@@ -181,6 +195,7 @@ pub async fn todos(
         cursor: query.cursor.clone(),
         query,
         format,
+        names,
         started: false,
         done: false,
     };

@@ -299,7 +299,7 @@ fn Export(
             <a class="button" href=csv download on:click=on_click data-testid="export-csv">
                 {move || i18n.t("todos-export-csv")}
             </a>
-            <a class="link-button" href=ndjson download>{move || i18n.t("todos-export-ndjson")}</a>
+            <a class="button" href=ndjson download data-testid="export-ndjson">{move || i18n.t("todos-export-ndjson")}</a>
             {move || {
                 progress.get().map(|rows| {
                     let text = match total.get() {
