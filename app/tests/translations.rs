@@ -4,6 +4,7 @@ use std::{collections::BTreeSet, fs, path::Path};
 
 use app::{
     ErrorCode,
+    admin::model::{ADMIN_ACTIONS, admin_action_key},
     home::{ARRIVALS, FEATURE_KEYS},
     i18n::{self, Arg, Locale, compiled},
     orgs::{
@@ -85,6 +86,7 @@ fn every_indirect_key_exists() {
     keys.extend(app::todos::view::indirect_keys());
     let mut owned: Vec<String> = Permission::ALL.iter().map(|p| p.label_key()).collect();
     owned.extend(AUDIT_ACTIONS.iter().map(|action| audit_action_key(action)));
+    owned.extend(ADMIN_ACTIONS.iter().map(|action| admin_action_key(action)));
     keys.extend(owned.iter().map(String::as_str));
     for locale in Locale::ALL {
         for key in &keys {

@@ -102,6 +102,20 @@ pub struct AdminEvent {
     pub created_at: String,
 }
 
+/// Every action of the administrators' log.
+pub const ADMIN_ACTIONS: [&str; 5] = [
+    "user.banned",
+    "user.unbanned",
+    "user.sessions_revoked",
+    "impersonation.started",
+    "impersonation.stopped",
+];
+
+/// The translation key of an administrators' log action.
+pub fn admin_action_key(action: &str) -> String {
+    format!("admin-event-{}", action.replace(['.', '_'], "-"))
+}
+
 /// The page number of a search, 1 when absent or empty; `None` when it is not one.
 pub fn page_number(value: Option<&str>) -> Option<i64> {
     match value.map(str::trim) {

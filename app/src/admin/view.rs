@@ -10,7 +10,7 @@ use super::{
         BanUser, ImpersonateUser, RevokeUserSessions, StopImpersonating, UnbanUser, admin_events,
         admin_orgs, admin_users,
     },
-    model::{AdminUser, BAN_DAYS, BAN_REASON_MAX_CHARS, SearchInput},
+    model::{AdminUser, BAN_DAYS, BAN_REASON_MAX_CHARS, SearchInput, admin_action_key},
 };
 use crate::{
     account::view::RequireUser,
@@ -184,18 +184,22 @@ fn AdminUsers() -> impl IntoView {
                             view! {
                                 <div class="table-scroll">
                                     <table class="data-table" data-testid="admin-events">
+                                        <TableHead columns=&["audit-when", "audit-who", "audit-what", "audit-whom", "audit-details"] />
                                         <tbody>
                                             {list
                                                 .into_iter()
                                                 .map(|event| {
-                                                    let action = event.action.clone();
+                                                    let key = admin_action_key(&event.action);
+                                                    let details = serde_json::from_str(&event.details)
+                                                        .map(|details| crate::ui::describe(&details, &[], str::to_owned))
+                                                        .unwrap_or_default();
                                                     view! {
-                                                        <tr data-action=action>
+                                                        <tr data-action=event.action.clone()>
                                                             <td>{event.created_at}</td>
-                                                            <td>{event.actor.unwrap_or_default()}</td>
-                                                            <td>{event.action}</td>
+                                                            <td>{event.actor.unwrap_or_else(|| "—".into())}</td>
+                                                            <td>{move || i18n.t(&key)}</td>
                                                             <td>{event.target.unwrap_or_default()}</td>
-                                                            <td><code>{event.details}</code></td>
+                                                            <td>{details}</td>
                                                         </tr>
                                                     }
                                                 })

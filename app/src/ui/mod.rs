@@ -3,6 +3,7 @@
 //! feature may use it; the form widgets are in [`crate::forms`].
 
 mod card;
+mod details;
 mod error_view;
 mod loaded;
 mod not_found;
@@ -11,6 +12,7 @@ mod tabs;
 mod toast;
 
 pub use card::AuthCard;
+pub use details::describe;
 pub use error_view::ErrorView;
 pub use loaded::Loaded;
 pub use not_found::NotFound;

@@ -103,32 +103,9 @@ fn AuditTable(events: Vec<AuditEvent>) -> impl IntoView {
 
 /// The particulars of an entry as text: `name: old → new`, `role: admin`, ….
 fn describe(i18n: I18n, details: &serde_json::Value) -> String {
-    let Some(object) = details.as_object() else { return String::new() };
-    let text = |value: &serde_json::Value| match value {
-        serde_json::Value::String(s) => {
-            // Role names are shown in the reader's language.
-            s.parse::<crate::orgs::permissions::Role>()
-                .map_or_else(|()| s.clone(), |role| i18n.t(role.label_key()))
-        }
-        serde_json::Value::Null => "—".to_owned(),
-        other => other.to_string(),
-    };
-    let mut parts = Vec::new();
-    if let (Some(from), Some(to)) = (object.get("from"), object.get("to")) {
-        parts.push(format!("{} → {}", text(from), text(to)));
-    }
-    for (key, value) in object {
-        match value {
-            serde_json::Value::Object(change) => {
-                let from = change.get("from").map(text).unwrap_or_default();
-                let to = change.get("to").map(text).unwrap_or_default();
-                if from != to {
-                    parts.push(format!("{key}: {from} → {to}"));
-                }
-            }
-            _ if key == "from" || key == "to" || key == "invited_by" => {}
-            value => parts.push(format!("{key}: {}", text(value))),
-        }
-    }
-    parts.join("; ")
+    // Role names are shown in the reader's language.
+    crate::ui::describe(details, &["invited_by"], |s| {
+        s.parse::<crate::orgs::permissions::Role>()
+            .map_or_else(|()| s.to_owned(), |role| i18n.t(role.label_key()))
+    })
 }
