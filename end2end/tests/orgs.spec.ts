@@ -183,5 +183,9 @@ test("two tabs work in two organizations, and the switcher moves between them", 
   await expect(first).toHaveURL(new RegExp(`${beta}$`));
   await expect(first.getByTestId("org-name")).toHaveText("Beta Renamed");
   await expect(first.getByTestId("org-switcher")).toHaveText("Beta Renamed");
+  // Its accessible name says which organization is active, not only what the menu does.
+  await expect(first.getByTestId("org-switcher")).toHaveAccessibleName(
+    "Beta Renamed, switch organization",
+  );
   await expect(second).toHaveURL(new RegExp(`${beta}/settings$`));
 });

@@ -199,6 +199,7 @@ onboarding-title = Welcome! Create your organization
 reason-last-owner = An organization always keeps an owner. Make someone else an owner first.
 reason-owners-only = Only owners can do this to an owner, or make someone an owner.
 switcher-label = Switch organization
+switcher-label-active = { $name }, switch organization
 switcher-choose = Organizations
 switcher-all = All organizations…
 org-your-role = Your role: { $role }

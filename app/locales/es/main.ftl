@@ -199,6 +199,7 @@ onboarding-title = ¡Bienvenido! Crea tu organización
 reason-last-owner = Una organización siempre conserva un propietario. Haz propietario a otra persona primero.
 reason-owners-only = Solo los propietarios pueden hacer esto a un propietario, o hacer propietario a alguien.
 switcher-label = Cambiar de organización
+switcher-label-active = { $name }, cambiar de organización
 switcher-choose = Organizaciones
 switcher-all = Todas las organizaciones…
 org-your-role = Tu rol: { $role }

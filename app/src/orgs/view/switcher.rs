@@ -44,13 +44,19 @@ pub fn OrgSwitcher() -> impl IntoView {
             {move || {
                 let list = orgs.get().and_then(Result::ok).filter(|list| !list.is_empty())?;
                 let active_slug = active.get();
-                let label = active_slug
+                let active_name = active_slug
                     .as_ref()
                     .and_then(|slug| list.iter().find(|org| &org.slug == slug))
-                    .map_or_else(|| i18n.t("switcher-choose"), |org| org.name.clone());
+                    .map(|org| org.name.clone());
+                let label = active_name.clone().unwrap_or_else(|| i18n.t("switcher-choose"));
+                // The accessible name says which organization this is, then what the menu does.
+                let accessible = move || match &active_name {
+                    Some(name) => i18n.t_args("switcher-label-active", &[("name", name.into())]),
+                    None => i18n.t("switcher-label"),
+                };
                 Some(view! {
                     <details class="org-switcher" node_ref=menu>
-                        <summary aria-label=move || i18n.t("switcher-label") data-testid="org-switcher">{label}</summary>
+                        <summary aria-label=accessible data-testid="org-switcher">{label}</summary>
                         <ul>
                             {list
                                 .into_iter()
