@@ -82,6 +82,7 @@ fn every_indirect_key_exists() {
     let mut keys: Vec<&str> = Theme::ALL.iter().map(|theme| theme.label_key()).collect();
     keys.extend(FEATURE_KEYS.iter().flat_map(|(title, body)| [*title, *body]));
     keys.extend(ARRIVALS.iter().map(|(_, key)| *key));
+    keys.extend(app::ui::AUDIT_COLUMNS);
     keys.extend(Role::ALL.iter().map(|role| role.label_key()));
     keys.extend(app::todos::view::indirect_keys());
     let mut owned: Vec<String> = Permission::ALL.iter().map(|p| p.label_key()).collect();

@@ -184,7 +184,7 @@ fn AdminUsers() -> impl IntoView {
                             view! {
                                 <div class="table-scroll">
                                     <table class="data-table" data-testid="admin-events">
-                                        <TableHead columns=&["audit-when", "audit-who", "audit-what", "audit-whom", "audit-details"] />
+                                        <TableHead columns=crate::ui::AUDIT_COLUMNS />
                                         <tbody>
                                             {list
                                                 .into_iter()

@@ -1,5 +1,9 @@
 //! An audit entry's particulars (a JSON object) as one line a person reads.
 
+/// The column titles (translation keys) of both audit logs' tables.
+pub const AUDIT_COLUMNS: &[&str] =
+    &["audit-when", "audit-who", "audit-what", "audit-whom", "audit-details"];
+
 /// `details` as `from → to; key: value; key: before → after`, each value through `text`
 /// (which may translate it, e.g. a role); `—` for a null, nothing for an empty object. `skip`
 /// lists keys not worth showing.

@@ -12,7 +12,7 @@ mod tabs;
 mod toast;
 
 pub use card::AuthCard;
-pub use details::describe;
+pub use details::{AUDIT_COLUMNS, describe};
 pub use error_view::ErrorView;
 pub use loaded::Loaded;
 pub use not_found::NotFound;

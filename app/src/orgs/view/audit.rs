@@ -76,7 +76,7 @@ fn AuditTable(events: Vec<AuditEvent>) -> impl IntoView {
     view! {
         <div class="table-scroll">
             <table class="data-table" data-testid="audit">
-                <TableHead columns=&["audit-when", "audit-who", "audit-what", "audit-whom", "audit-details"] />
+                <TableHead columns=crate::ui::AUDIT_COLUMNS />
                 <tbody>
                     {events
                         .into_iter()
