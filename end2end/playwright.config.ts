@@ -15,7 +15,19 @@ const dataDir = process.env.E2E_DATA_DIR;
 export default defineConfig({
   testDir: "./tests",
   timeout: 30_000,
-  expect: { timeout: 10_000 },
+  expect: {
+    timeout: 10_000,
+    // The screenshots (visual.spec.ts) are rendered with the Inter font that setup installs.
+    toHaveScreenshot: {
+      maxDiffPixelRatio: 0.01,
+      animations: "disabled",
+      caret: "hide",
+      // What changes from run to run is masked in a grey that reads as "not shown".
+      maskColor: "#9aa0ab",
+    },
+  },
+  // The baselines of visual.spec.ts are the pictures of the product in the docs.
+  snapshotPathTemplate: "../docs/screenshots/{arg}{ext}",
   fullyParallel: true,
   workers: 2,
   forbidOnly: !!process.env.CI,
@@ -60,8 +72,8 @@ export default defineConfig({
       // Each test presents its own client address (see fixtures.ts), as a proxy would, so the
       // per-address limits (10 sign-ups an hour) apply per test rather than to the whole run.
       TRUST_PROXY_HEADERS: "true",
-      // The one administrator of the run (admin.spec.ts signs it up).
-      ADMIN_EMAILS: "admin@example.com",
+      // The administrators of the run: admin.spec.ts and visual.spec.ts sign them up.
+      ADMIN_EMAILS: "admin@example.com,visual-admin@example.com",
     },
   },
 });

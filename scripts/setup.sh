@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, skipping whatever is already present.
 #   scripts/setup.sh          build tools (wasm target, cargo-leptos, wasm-bindgen, wasm-opt)
-#   scripts/setup.sh --test   also Chromium and the end-to-end test packages
+#   scripts/setup.sh --test   also Chromium, the Inter font and the end-to-end test packages
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -53,6 +53,16 @@ if $want_test; then
       apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
     else
       sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+    fi
+  fi
+  # One font for the screenshots: the stylesheet names Inter first, so the baselines do not
+  # depend on what else the machine has.
+  if ! dpkg -s fonts-inter >/dev/null 2>&1; then
+    step "installing the Inter font"
+    if [[ $(id -u) -eq 0 ]]; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-inter
+    else
+      sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-inter
     fi
   fi
   if [[ ! -d end2end/node_modules/@playwright/test ]] || ! cmp -s end2end/package-lock.json end2end/node_modules/.package-lock.json.copy; then

@@ -179,12 +179,20 @@ pub fn Field(
     }
 }
 
-/// A submit button that shows the action is running.
+/// A submit button that shows the action is running: the form's primary action, or with
+/// `danger` the confirmation of a destructive one.
 #[component]
-pub fn Submit(label: &'static str, pending: Memo<bool>) -> impl IntoView {
+pub fn Submit(
+    label: &'static str,
+    pending: Memo<bool>,
+    /// The button confirms something that cannot be undone.
+    #[prop(optional)]
+    danger: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
+    let class = if danger { "btn btn-danger" } else { "btn btn-primary" };
     view! {
-        <button type="submit" class="primary" disabled=move || pending.get() aria-busy=move || pending.get().then_some("true")>
+        <button type="submit" class=class disabled=move || pending.get() aria-busy=move || pending.get().then_some("true")>
             {move || if pending.get() { i18n.t("form-working") } else { i18n.t(label) }}
         </button>
     }

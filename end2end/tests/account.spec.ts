@@ -1,4 +1,11 @@
-import { createAccount, expect, test, uniqueEmail, waitForHydration } from "./fixtures";
+import {
+  createAccount,
+  expect,
+  openHeaderMenu,
+  test,
+  uniqueEmail,
+  waitForHydration,
+} from "./fixtures";
 
 const PASSWORD = "correct horse battery";
 
@@ -34,7 +41,8 @@ test("profile, password and sessions", async ({ page }) => {
   await expect(page).toHaveURL(/\/orgs$/);
   await expect(page.getByTestId("account-name")).toHaveText("Grace Hopper");
 
-  await page.getByTestId("account-name").click();
+  await openHeaderMenu(page);
+  await page.getByRole("link", { name: "Profile" }).click();
   await expect(page).toHaveURL(/\/account$/);
   await expect(page.getByLabel("Name")).toHaveValue("Grace Hopper");
   await page.getByLabel("Name").fill("Grace B. Hopper");

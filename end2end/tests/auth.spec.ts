@@ -3,6 +3,7 @@ import {
   expect,
   test,
   linkIn,
+  signOut,
   uniqueEmail,
   waitForHydration,
   waitForMail,
@@ -33,7 +34,7 @@ test("sign up, verify the address from the mail, sign out and sign in again", as
   await expect(page.getByTestId("arrival")).toHaveText("Your email address is confirmed.");
   await expect(page.getByTestId("verify-banner")).toHaveCount(0);
 
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await signOut(page);
   await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
   await expect(page.getByTestId("account-name")).toHaveCount(0);
 
@@ -105,7 +106,7 @@ test("reset a forgotten password", async ({ page, request }) => {
   await page.getByRole("button", { name: "Save password and sign in" }).click();
   await expect(page.getByTestId("account-name")).toHaveText("Test User");
 
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await signOut(page);
   await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
   await page.goto("/sign-in");
   await page.getByLabel("Email address").fill(email);

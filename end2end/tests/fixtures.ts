@@ -33,6 +33,24 @@ export async function waitForHydration(page: Page): Promise<void> {
   await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
 }
 
+/**
+ * Opens the header menu that holds the language and theme pickers: the account menu of a
+ * signed-in person, the preferences menu of a visitor. Both are `<details>` menus, so this
+ * works without JavaScript too.
+ */
+export async function openHeaderMenu(page: Page): Promise<void> {
+  const button = page.getByTestId("account-menu").or(page.getByTestId("preferences-menu"));
+  const menu = page.locator("details.account-menu, details.preferences-menu");
+  if ((await menu.getAttribute("open")) === null) await button.click();
+  await expect(menu).toHaveAttribute("open", "");
+}
+
+/** Signs out through the account menu. */
+export async function signOut(page: Page): Promise<void> {
+  await openHeaderMenu(page);
+  await page.getByRole("button", { name: "Sign out" }).click();
+}
+
 /** A fresh, unique address for one test. */
 export function uniqueEmail(label: string): string {
   return `${label}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;

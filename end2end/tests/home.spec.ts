@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { waitForHydration, watchForErrors } from "./fixtures";
+import { openHeaderMenu, waitForHydration, watchForErrors } from "./fixtures";
 
 test("home page renders the product and the instance status", async ({ page }) => {
   const response = await page.goto("/");
@@ -26,6 +26,7 @@ test("the page hydrates without errors and the theme picker works in place", asy
   // The page switches at once; the choice is stored by a request that must land before the
   // reload below.
   const saved = page.waitForResponse((r) => r.url().endsWith("/api/preferences/theme"));
+  await openHeaderMenu(page);
   await page.getByLabel("Theme").selectOption("dark");
   expect((await saved).status()).toBe(200);
   await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
@@ -47,6 +48,7 @@ test("switching the language translates the page and is remembered", async ({ pa
   // The page switches at once; the choice is stored by a request that must land before the
   // reload below (waiting for "networkidle" would not wait: the page had been idle already).
   const saved = page.waitForResponse((r) => r.url().endsWith("/api/preferences/locale"));
+  await openHeaderMenu(page);
   await page.getByLabel("Language").selectOption("es");
   expect((await saved).status()).toBe(200);
   await expect(page.locator("html")).toHaveAttribute("lang", "es");

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type BrowserContext, type Page } from "@playwright/test";
+import { accessibilityProblems } from "./a11y";
 import { expect, test, waitForHydration } from "./fixtures";
 import { describeLoad, initialLoad, member } from "./load";
 
@@ -130,7 +131,8 @@ test.describe("every route loads cleanly on its own", () => {
   /**
    * What is wrong with the hydrated page's structure: an id used twice (a label would focus
    * the other field), not exactly one `<h1>`, a navigation with more than one current link;
-   * and on a phone's width (390 px) a page that scrolls sideways or a table header that wraps.
+   * and on a phone's width (390 px) a page that scrolls sideways, a table header that wraps or
+   * a header taller than one row.
    */
   async function structure(page: Page): Promise<string[]> {
     await page.setViewportSize({ width: 390, height: 844 });
@@ -163,6 +165,9 @@ test.describe("every route loads cleanly on its own", () => {
       for (const [id, count] of seen) {
         if (count > 1) problems.push(`id "${id}" used ${count} times`);
       }
+      // One row of header on a phone, so the page starts on the first screen.
+      const header = document.querySelector(".site-header")?.getBoundingClientRect().height ?? 0;
+      if (header > 64) problems.push(`the header is ${Math.round(header)} px tall`);
       const headings = document.querySelectorAll("h1").length;
       if (headings !== 1) problems.push(`${headings} <h1> elements`);
       for (const nav of document.querySelectorAll("nav")) {
@@ -196,6 +201,7 @@ test.describe("every route loads cleanly on its own", () => {
     await waitForHydration(page);
     await expect(page.getByRole("main")).not.toBeEmpty();
     problems.push(...(await structure(page)).map((problem) => `${path}: ${problem}`));
+    problems.push(...(await accessibilityProblems(page)).map((problem) => `${path}: ${problem}`));
     await page.close();
     return problems;
   }

@@ -1,4 +1,12 @@
-import { expect, linkIn, test, uniqueEmail, waitForMail } from "./fixtures";
+import {
+  expect,
+  linkIn,
+  openHeaderMenu,
+  signOut,
+  test,
+  uniqueEmail,
+  waitForMail,
+} from "./fixtures";
 
 test("the home page is complete without JavaScript", async ({ page }) => {
   await page.goto("/");
@@ -11,6 +19,7 @@ test("the home page is complete without JavaScript", async ({ page }) => {
 
 test("the language picker works as a plain form", async ({ page }) => {
   await page.goto("/");
+  await openHeaderMenu(page);
   const form = page.locator("form", { has: page.getByLabel("Language") });
   await form.getByLabel("Language").selectOption("es");
   await form.getByRole("button", { name: "Apply" }).click();
@@ -24,6 +33,7 @@ test("the language picker works as a plain form", async ({ page }) => {
 
 test("the theme picker works as a plain form", async ({ page }) => {
   await page.goto("/");
+  await openHeaderMenu(page);
   const form = page.locator("form", { has: page.getByLabel("Theme") });
   await form.getByLabel("Theme").selectOption("dark");
   await form.getByRole("button", { name: "Apply" }).click();
@@ -51,7 +61,7 @@ test("sign up, sign out and sign in without JavaScript", async ({ page }) => {
   await expect(page.getByTestId("account-name")).toHaveText("Plain Form");
   await expect(page.getByTestId("verify-banner")).toBeVisible();
 
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await signOut(page);
   await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
 
   await page.goto("/sign-in");

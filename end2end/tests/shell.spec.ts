@@ -133,3 +133,83 @@ test("a sole owner is not offered controls that could only fail", async ({ page 
   await expect(page.getByRole("button", { name: "Transfer ownership" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Delete organization for everyone" })).toBeVisible();
 });
+
+test.describe("on a phone", () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test("the header is one row, and its menu reaches every page, the language and the theme", async ({
+    page,
+  }) => {
+    const email = uniqueEmail("phone");
+    const created = await page.request.post("/api/auth/sign-up", {
+      form: { name: "Phoebe Phone", email, password: PASSWORD },
+      headers: { accept: "application/json" },
+    });
+    expect(created.status()).toBe(200);
+    await page.goto("/orgs");
+    await waitForHydration(page);
+
+    const header = page.locator(".site-header");
+    expect((await header.boundingBox())?.height).toBeLessThanOrEqual(64);
+    // The page's heading is on the first screen, under the header.
+    const heading = page.getByRole("heading", { level: 1 });
+    expect((await heading.boundingBox())?.y).toBeLessThan(200);
+    // The main navigation's links are in the account menu; the avatar stands for the name.
+    await expect(page.getByRole("navigation", { name: "Main" })).toBeHidden();
+    const button = page.getByTestId("account-menu");
+    await expect(button).toHaveAccessibleName("Phoebe Phone");
+    await expect(button.locator(".avatar")).toHaveAttribute("data-initials", "PP");
+
+    await button.click();
+    const panel = page.locator(".account-menu .menu-panel");
+    await expect(panel).toBeVisible();
+    const box = await panel.boundingBox();
+    expect(box?.x).toBeGreaterThanOrEqual(0);
+    expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(390);
+    await expect(panel.getByText(email)).toBeVisible();
+
+    // Escape closes it and gives the focus back to its button.
+    await page.keyboard.press("Escape");
+    await expect(panel).toBeHidden();
+    await expect(button).toBeFocused();
+
+    // A click outside closes it too (below the panel, which covers the top of the page).
+    await button.click();
+    await expect(panel).toBeVisible();
+    await page.mouse.click(200, 800);
+    await expect(panel).toBeHidden();
+
+    // The theme and the language change from the menu.
+    await button.click();
+    const savedTheme = page.waitForResponse((r) => r.url().endsWith("/api/preferences/theme"));
+    await panel.getByLabel("Theme").selectOption("dark");
+    expect((await savedTheme).status()).toBe(200);
+    await expect(page.locator("html")).toHaveAttribute("data-theme", "dark");
+    const savedLocale = page.waitForResponse((r) => r.url().endsWith("/api/preferences/locale"));
+    await panel.getByLabel("Language").selectOption("es");
+    expect((await savedLocale).status()).toBe(200);
+    await expect(page.locator("html")).toHaveAttribute("lang", "es");
+
+    // Following a link in it navigates and closes it.
+    await panel.getByRole("link", { name: "Perfil" }).click();
+    await expect(page).toHaveURL(/\/account$/);
+    await expect(panel).toBeHidden();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Ajustes de la cuenta");
+  });
+
+  test("a visitor's header holds the sign-in links and the preferences in one row", async ({
+    page,
+  }) => {
+    await page.goto("/");
+    await waitForHydration(page);
+    const header = page.locator(".site-header");
+    expect((await header.boundingBox())?.height).toBeLessThanOrEqual(64);
+    await expect(header.getByRole("link", { name: "Sign in" })).toBeVisible();
+    await expect(header.getByRole("link", { name: "Sign up" })).toBeVisible();
+    const button = page.getByTestId("preferences-menu");
+    await expect(button).toHaveAccessibleName("Preferences");
+    await button.click();
+    await expect(page.getByLabel("Language")).toBeVisible();
+    await expect(page.getByLabel("Theme")).toBeVisible();
+  });
+});

@@ -13,10 +13,12 @@ theme-system = System
 theme-light = Light
 theme-dark = Dark
 preferences-apply = Apply
+preferences-label = Preferences
 
 ## Home
 home-title = Ship your SaaS on a foundation that scales
 home-lead = Accounts, organizations, roles, billing and a first feature — one binary on your laptop, many instances in production.
+home-get-started = Get started, free
 home-go-to-orgs = Go to your organizations
 arrival-verified = Your email address is confirmed.
 arrival-account-deleted = Your account is deleted, with everything only it could reach.
@@ -198,7 +200,6 @@ orgs-pick = Pick an organization to work in. You can switch at any time from the
 onboarding-title = Welcome! Create your organization
 reason-last-owner = An organization always keeps an owner. Make someone else an owner first.
 reason-owners-only = Only owners can do this to an owner, or make someone an owner.
-switcher-label = Switch organization
 switcher-label-active = { $name }, switch organization
 switcher-choose = Organizations
 switcher-all = All organizations…
@@ -362,6 +363,7 @@ reason-not-impersonating = You are not acting as anyone.
 ## Todos
 todos-title = Todos
 todos-shortcuts = Shortcuts: N adds a todo, / searches.
+todos-shortcuts-search = Shortcut: / searches.
 todos-add-title = New todo
 todos-add-placeholder = What needs doing?
 todos-add-submit = Add

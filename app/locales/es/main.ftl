@@ -13,10 +13,12 @@ theme-system = Sistema
 theme-light = Claro
 theme-dark = Oscuro
 preferences-apply = Aplicar
+preferences-label = Preferencias
 
 ## Home
 home-title = Lanza tu SaaS sobre una base que escala
 home-lead = Cuentas, organizaciones, roles, facturación y una primera funcionalidad: un solo binario en tu portátil, muchas instancias en producción.
+home-get-started = Empieza gratis
 home-go-to-orgs = Ir a tus organizaciones
 arrival-verified = Tu dirección de correo está confirmada.
 arrival-account-deleted = Tu cuenta se ha eliminado, con todo lo que solo ella podía ver.
@@ -198,7 +200,6 @@ orgs-pick = Elige una organización para trabajar. Puedes cambiar en cualquier m
 onboarding-title = ¡Bienvenido! Crea tu organización
 reason-last-owner = Una organización siempre conserva un propietario. Haz propietario a otra persona primero.
 reason-owners-only = Solo los propietarios pueden hacer esto a un propietario, o hacer propietario a alguien.
-switcher-label = Cambiar de organización
 switcher-label-active = { $name }, cambiar de organización
 switcher-choose = Organizaciones
 switcher-all = Todas las organizaciones…
@@ -362,6 +363,7 @@ reason-not-impersonating = No estás actuando como nadie.
 ## Todos
 todos-title = Tareas
 todos-shortcuts = Atajos: N añade una tarea, / busca.
+todos-shortcuts-search = Atajo: / busca.
 todos-add-title = Nueva tarea
 todos-add-placeholder = ¿Qué hay que hacer?
 todos-add-submit = Añadir

@@ -19,7 +19,7 @@ use crate::{
     },
     forms::{Field, FormAlert, Submit, form_error, query_param},
     i18n::{Locale, use_i18n},
-    ui::{AuthCard, Loaded, TableHead, Tabs},
+    ui::{AuthCard, Avatar, AvatarSize, DataTable, Loaded, PageHeader, Tabs},
 };
 
 /// Renders `children` for a signed-in user; sends anyone else to sign in, and back here after.
@@ -59,15 +59,6 @@ fn SettingsNav() -> impl IntoView {
     view! { <Tabs label="settings-nav" items /> }
 }
 
-/// The initials shown where a photo will go.
-fn initials(name: &str) -> String {
-    name.split_whitespace()
-        .filter_map(|word| word.chars().next())
-        .take(2)
-        .collect::<String>()
-        .to_uppercase()
-}
-
 /// `/account`: name, language, address and avatar placeholder.
 #[component]
 pub fn ProfilePage() -> impl IntoView {
@@ -98,13 +89,13 @@ fn ProfileForm() -> impl IntoView {
     let saved = move || matches!(action.value().get(), Some(Ok(_)));
     view! {
         <section class="settings" aria-labelledby="profile-title">
-            <h1 id="profile-title">{move || i18n.t("settings-title")}</h1>
+            <PageHeader id="profile-title" title=move || i18n.t("settings-title") />
             <SettingsNav />
             <Show when=move || email_changed.get().is_some()>
                 <p role="status" class="notice">{move || i18n.t("email-changed")}</p>
             </Show>
             <div class="profile-head">
-                <span class="avatar" aria-hidden="true">{initials(&user.name)}</span>
+                <Avatar name=user.name.clone() size=AvatarSize::Large />
                 <dl>
                     <dt>{move || i18n.t("field-email")}</dt>
                     <dd data-testid="profile-email">{user.email.clone()}</dd>
@@ -152,7 +143,7 @@ fn SecuritySettings() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <section class="settings" aria-labelledby="security-title">
-            <h1 id="security-title">{move || i18n.t("settings-title")}</h1>
+            <PageHeader id="security-title" title=move || i18n.t("settings-title") />
             <SettingsNav />
             <ChangePasswordForm />
             <ChangeEmailForm />
@@ -234,7 +225,7 @@ fn SessionsList() -> impl IntoView {
             <FormAlert error />
             <Loaded resource=sessions ok=move |list| view! { <SessionTable list revoke sign_out /> } />
             <ActionForm action=revoke_others>
-                <button type="submit">{move || i18n.t("sessions-revoke-others")}</button>
+                <button type="submit" class="btn btn-secondary">{move || i18n.t("sessions-revoke-others")}</button>
             </ActionForm>
         </section>
     }
@@ -262,51 +253,46 @@ fn SessionTable(
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <div class="table-scroll">
-            <table class="data-table sessions" data-testid="sessions">
-                <TableHead columns=&["sessions-device", "sessions-ip", "sessions-last-seen"] actions=true />
-                <tbody>
-                    {list
-                        .into_iter()
-                        .map(|session| {
-                            let current = session.current;
-                            view! {
-                                <tr class:current=current>
-                                    <td title=session.user_agent.clone()>
-                                        {device_name(i18n, &session)}
-                                        {current.then(|| view! { " " <strong>{move || i18n.t("sessions-this-device")}</strong> })}
-                                    </td>
-                                    <td>{session.ip.clone().unwrap_or_else(|| "—".into())}</td>
-                                    <td>{session.last_seen_at.clone()}</td>
-                                    <td>
-                                        {if current {
-                                            view! {
-                                                <ActionForm action=sign_out>
-                                                    <button type="submit" class="link-button">
-                                                        {move || i18n.t("sign-out")}
-                                                    </button>
-                                                </ActionForm>
-                                            }
-                                                .into_any()
-                                        } else {
-                                            view! {
-                                                <ActionForm action=revoke>
-                                                    <input type="hidden" name="id" value=session.id.clone() />
-                                                    <button type="submit" class="link-button">
-                                                        {move || i18n.t("sessions-revoke")}
-                                                    </button>
-                                                </ActionForm>
-                                            }
-                                                .into_any()
-                                        }}
-                                    </td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <DataTable columns=&["sessions-device", "sessions-ip", "sessions-last-seen"] actions=true class="sessions" testid="sessions">
+            {list
+                .into_iter()
+                .map(|session| {
+                    let current = session.current;
+                    view! {
+                        <tr class:current=current>
+                            <td title=session.user_agent.clone()>
+                                {device_name(i18n, &session)}
+                                {current.then(|| view! { " " <strong>{move || i18n.t("sessions-this-device")}</strong> })}
+                            </td>
+                            <td>{session.ip.clone().unwrap_or_else(|| "—".into())}</td>
+                            <td>{session.last_seen_at.clone()}</td>
+                            <td>
+                                {if current {
+                                    view! {
+                                        <ActionForm action=sign_out>
+                                            <button type="submit" class="btn btn-quiet">
+                                                {move || i18n.t("sign-out")}
+                                            </button>
+                                        </ActionForm>
+                                    }
+                                        .into_any()
+                                } else {
+                                    view! {
+                                        <ActionForm action=revoke>
+                                            <input type="hidden" name="id" value=session.id.clone() />
+                                            <button type="submit" class="btn btn-quiet">
+                                                {move || i18n.t("sessions-revoke")}
+                                            </button>
+                                        </ActionForm>
+                                    }
+                                        .into_any()
+                                }}
+                            </td>
+                        </tr>
+                    }
+                })
+                .collect_view()}
+        </DataTable>
     }
 }
 
@@ -323,7 +309,7 @@ fn DeleteAccountForm() -> impl IntoView {
             <ActionForm action attr:novalidate=true>
                 <FormAlert error />
                 <Field name="password" id="delete-password" label="field-password" error kind="password" autocomplete="current-password" maxlength=PASSWORD_MAX_CHARS />
-                <Submit label="delete-submit" pending=action.pending() />
+                <Submit label="delete-submit" pending=action.pending() danger=true />
             </ActionForm>
         </section>
     }

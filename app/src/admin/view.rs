@@ -17,7 +17,7 @@ use crate::{
     auth::view::{continue_after, use_current_user},
     forms::{FormAlert, form_error, query_param},
     i18n::use_i18n,
-    ui::{Loaded, TableHead, Tabs},
+    ui::{Banner, Confirm, DataTable, Loaded, PageHeader, Tabs, Tone},
 };
 
 /// The search and page of the URL.
@@ -44,7 +44,7 @@ fn RequireAdmin(children: ChildrenFn) -> impl IntoView {
                     children.read_value()().into_any()
                 } else {
                     view! {
-                        <h1>{move || i18n.t("admin-title")}</h1>
+                        <PageHeader title=move || i18n.t("admin-title") />
                         <p class="notice" role="alert">{move || i18n.t("admin-forbidden")}</p>
                     }
                         .into_any()
@@ -61,7 +61,7 @@ fn AdminNav() -> impl IntoView {
     let items =
         vec![("/admin".to_owned(), "admin-users"), ("/admin/orgs".to_owned(), "admin-orgs")];
     view! {
-        <h1>{move || i18n.t("admin-title")}</h1>
+        <PageHeader title=move || i18n.t("admin-title") />
         <Tabs label="admin-title" items />
     }
 }
@@ -74,7 +74,7 @@ fn SearchForm(action: &'static str, label: &'static str) -> impl IntoView {
         <Form method="GET" action=action attr:class="inline-form search-form">
             <label for="admin-search">{move || i18n.t(label)}</label>
             <input id="admin-search" type="search" name="q" value=move || q.get().unwrap_or_default() maxlength="100" />
-            <button type="submit">{move || i18n.t("admin-search")}</button>
+            <button type="submit" class="btn btn-secondary">{move || i18n.t("admin-search")}</button>
         </Form>
     }
     .into_any()
@@ -159,18 +159,13 @@ fn AdminUsers() -> impl IntoView {
             <Loaded
                 resource=users
                 ok=move |page| view! {
-                    <div class="table-scroll">
-                        <table class="data-table" data-testid="admin-users">
-                            <TableHead columns=&["team-email", "team-name", "admin-organizations", "admin-created", "admin-status"] actions=true />
-                            <tbody>
-                                {page
-                                    .users
-                                    .into_iter()
-                                    .map(|user| view! { <UserRow user actions /> })
-                                    .collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                    <DataTable columns=&["team-email", "team-name", "admin-organizations", "admin-created", "admin-status"] actions=true testid="admin-users">
+                        {page
+                            .users
+                            .into_iter()
+                            .map(|user| view! { <UserRow user actions /> })
+                            .collect_view()}
+                    </DataTable>
                     <Pager path="/admin" page=page.page pages=page.pages total=page.total />
                 }
             />
@@ -182,31 +177,26 @@ fn AdminUsers() -> impl IntoView {
                         .and_then(Result::ok)
                         .map(|list| {
                             view! {
-                                <div class="table-scroll">
-                                    <table class="data-table" data-testid="admin-events">
-                                        <TableHead columns=crate::ui::AUDIT_COLUMNS />
-                                        <tbody>
-                                            {list
-                                                .into_iter()
-                                                .map(|event| {
-                                                    let key = admin_action_key(&event.action);
-                                                    let details = serde_json::from_str(&event.details)
-                                                        .map(|details| crate::ui::describe(&details, &[], str::to_owned))
-                                                        .unwrap_or_default();
-                                                    view! {
-                                                        <tr data-action=event.action.clone()>
-                                                            <td>{event.created_at}</td>
-                                                            <td>{event.actor.unwrap_or_else(|| "—".into())}</td>
-                                                            <td>{move || i18n.t(&key)}</td>
-                                                            <td>{event.target.unwrap_or_default()}</td>
-                                                            <td>{details}</td>
-                                                        </tr>
-                                                    }
-                                                })
-                                                .collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
+                                <DataTable columns=crate::ui::AUDIT_COLUMNS testid="admin-events">
+                                    {list
+                                        .into_iter()
+                                        .map(|event| {
+                                            let key = admin_action_key(&event.action);
+                                            let details = serde_json::from_str(&event.details)
+                                                .map(|details| crate::ui::describe(&details, &[], str::to_owned))
+                                                .unwrap_or_default();
+                                            view! {
+                                                <tr data-action=event.action.clone()>
+                                                    <td>{event.created_at}</td>
+                                                    <td>{event.actor.unwrap_or_else(|| "—".into())}</td>
+                                                    <td>{move || i18n.t(&key)}</td>
+                                                    <td>{event.target.unwrap_or_default()}</td>
+                                                    <td>{details}</td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </DataTable>
                             }
                         })
                 }}
@@ -248,13 +238,13 @@ fn UserRow(user: AdminUser, actions: UserActions) -> impl IntoView {
                         view! {
                             <ActionForm action=actions.impersonate attr:class="inline-form">
                                 {hidden()}
-                                <button type="submit" class="link-button">
+                                <button type="submit" class="btn btn-quiet">
                                     {move || i18n.t("admin-impersonate")}
                                 </button>
                             </ActionForm>
                             <ActionForm action=actions.revoke attr:class="inline-form">
                                 {hidden()}
-                                <button type="submit" class="link-button">
+                                <button type="submit" class="btn btn-quiet">
                                     {move || i18n.t("admin-revoke-sessions")}
                                 </button>
                             </ActionForm>
@@ -262,7 +252,7 @@ fn UserRow(user: AdminUser, actions: UserActions) -> impl IntoView {
                                 view! {
                                     <ActionForm action=actions.unban attr:class="inline-form">
                                         {hidden()}
-                                        <button type="submit" class="link-button">{move || i18n.t("admin-unban")}</button>
+                                        <button type="submit" class="btn btn-quiet">{move || i18n.t("admin-unban")}</button>
                                     </ActionForm>
                                 }
                                     .into_any()
@@ -270,8 +260,7 @@ fn UserRow(user: AdminUser, actions: UserActions) -> impl IntoView {
                                 let reason_id = format!("ban-reason-{}", user.id);
                                 let days_id = format!("ban-days-{}", user.id);
                                 view! {
-                                    <details class="confirm">
-                                        <summary>{move || i18n.t("admin-ban")}</summary>
+                                    <Confirm open=move || i18n.t("admin-ban")>
                                         <ActionForm action=actions.ban>
                                             {hidden()}
                                             <label for=reason_id.clone()>
@@ -292,9 +281,9 @@ fn UserRow(user: AdminUser, actions: UserActions) -> impl IntoView {
                                                     })
                                                     .collect_view()}
                                             </select>
-                                            <button type="submit" class="danger">{move || i18n.t("admin-ban-submit")}</button>
+                                            <button type="submit" class="btn btn-danger">{move || i18n.t("admin-ban-submit")}</button>
                                         </ActionForm>
-                                    </details>
+                                    </Confirm>
                                 }
                                     .into_any()
                             }}
@@ -328,29 +317,24 @@ fn AdminOrgs() -> impl IntoView {
             <Loaded
                 resource=orgs
                 ok=move |page| view! {
-                    <div class="table-scroll">
-                        <table class="data-table" data-testid="admin-orgs">
-                            <TableHead columns=&["field-org-name", "field-org-address", "team-members-title", "admin-plan", "admin-created"] />
-                            <tbody>
-                                {page
-                                    .orgs
-                                    .into_iter()
-                                    .map(|org| {
-                                        let slug = org.slug.clone();
-                                        view! {
-                                            <tr data-org=slug>
-                                                <td>{org.name}</td>
-                                                <td><code>{org.slug}</code></td>
-                                                <td data-testid="org-members">{org.members}</td>
-                                                <td>{org.plan}</td>
-                                                <td>{org.created_at}</td>
-                                            </tr>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                    <DataTable columns=&["field-org-name", "field-org-address", "team-members-title", "admin-plan", "admin-created"] testid="admin-orgs">
+                        {page
+                            .orgs
+                            .into_iter()
+                            .map(|org| {
+                                let slug = org.slug.clone();
+                                view! {
+                                    <tr data-org=slug>
+                                        <td>{org.name}</td>
+                                        <td><code>{org.slug}</code></td>
+                                        <td data-testid="org-members">{org.members}</td>
+                                        <td>{org.plan}</td>
+                                        <td>{org.created_at}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </DataTable>
                     <Pager path="/admin/orgs" page=page.page pages=page.pages total=page.total />
                 }
             />
@@ -370,7 +354,7 @@ pub fn ImpersonationBanner() -> impl IntoView {
         let user = current.get()?;
         let admin = user.impersonated_by.clone()?;
         Some(view! {
-            <div class="banner impersonation" role="alert" data-testid="impersonation-banner">
+            <Banner tone=Tone::Warning testid="impersonation-banner">
                 <p>
                     {move || {
                         i18n.t_args(
@@ -384,9 +368,9 @@ pub fn ImpersonationBanner() -> impl IntoView {
                     }}
                 </p>
                 <ActionForm action=stop>
-                    <button type="submit" class="primary">{move || i18n.t("impersonation-stop")}</button>
+                    <button type="submit" class="btn btn-secondary">{move || i18n.t("impersonation-stop")}</button>
                 </ActionForm>
-            </div>
+            </Banner>
         })
     }
 }

@@ -18,7 +18,7 @@ use crate::{
     error::AppError,
     forms::{Field, FormAlert, Submit, form_error, query_param},
     i18n::use_i18n,
-    ui::AuthCard,
+    ui::{AuthCard, Banner},
 };
 
 /// The signed-in user of the page, shared by the shell and the pages.
@@ -414,40 +414,28 @@ pub fn ResetPasswordPage() -> impl IntoView {
     }
 }
 
-/// The account part of the header: sign-in links, or the user's name and a sign-out button.
+/// The sign-out button of the account menu; afterwards the browser goes home.
 #[component]
-pub fn AccountMenu() -> impl IntoView {
+pub fn SignOutButton() -> impl IntoView {
     let i18n = use_i18n();
-    let current = use_current_user();
     let sign_out = ServerAction::<SignOut>::new();
     continue_after(sign_out, "/");
     view! {
-        {move || match current.get() {
-                Some(user) => {
-                    view! {
-                        <div class="account-menu">
-                            <A href="/account" attr:class="account-name" attr:data-testid="account-name">
-                                {user.name}
-                            </A>
-                            <ActionForm action=sign_out>
-                                <button type="submit" class="link-button">
-                                    {move || i18n.t("sign-out")}
-                                </button>
-                            </ActionForm>
-                        </div>
-                    }
-                        .into_any()
-                }
-                None => {
-                    view! {
-                        <div class="account-menu">
-                            <A href="/sign-in">{move || i18n.t("sign-in-link")}</A>
-                            <A href="/sign-up" attr:class="button">{move || i18n.t("sign-up-link")}</A>
-                        </div>
-                    }
-                        .into_any()
-                }
-            }}
+        <ActionForm action=sign_out>
+            <button type="submit" class="menu-item">
+                {move || i18n.t("sign-out")}
+            </button>
+        </ActionForm>
+    }
+}
+
+/// Sign in and sign up, in the header of a visitor.
+#[component]
+pub fn VisitorLinks() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <A href="/sign-in" attr:class="btn btn-quiet">{move || i18n.t("sign-in-link")}</A>
+        <A href="/sign-up" attr:class="btn btn-primary">{move || i18n.t("sign-up-link")}</A>
     }
 }
 
@@ -466,10 +454,10 @@ pub fn VerifyBanner() -> impl IntoView {
                     .filter(|user| !user.email_verified)
                     .map(|user| {
                         view! {
-                            <aside class="banner" role="status" data-testid="verify-banner">
+                            <Banner testid="verify-banner">
                                 <p>{move || i18n.t_args("verify-banner", &[("email", user.email.clone().into())])}</p>
                                 <ActionForm action=resend>
-                                    <button type="submit" class="link-button">
+                                    <button type="submit" class="btn btn-quiet">
                                         {move || i18n.t("verify-resend")}
                                     </button>
                                 </ActionForm>
@@ -477,7 +465,7 @@ pub fn VerifyBanner() -> impl IntoView {
                                     <p>{move || i18n.t("verify-resent")}</p>
                                 </Show>
                                 <FormAlert error />
-                            </aside>
+                            </Banner>
                         }
                     })
             }}

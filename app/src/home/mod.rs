@@ -27,6 +27,11 @@ pub fn HomePage() -> impl IntoView {
         <section class="hero" aria-labelledby="hero-title">
             <h1 id="hero-title">{move || i18n.t("home-title")}</h1>
             <p class="lead">{move || i18n.t("home-lead")}</p>
+            <Show when=move || use_current_user().get().is_none()>
+                <p class="hero-actions">
+                    <A href="/sign-up" attr:class="btn btn-primary">{move || i18n.t("home-get-started")}</A>
+                </p>
+            </Show>
         </section>
         <section class="features" aria-labelledby="features-title">
             <h2 id="features-title">{move || i18n.t("features-title")}</h2>
@@ -77,7 +82,7 @@ fn Arrival() -> impl IntoView {
                 .map(|_| {
                     view! {
                         <p class="home-continue">
-                            <A href="/orgs" attr:class="button">{move || i18n.t("home-go-to-orgs")}</A>
+                            <A href="/orgs" attr:class="btn btn-primary">{move || i18n.t("home-go-to-orgs")}</A>
                         </p>
                     }
                 })

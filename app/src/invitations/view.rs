@@ -120,7 +120,7 @@ fn Invitation(preview: InvitationPreview) -> impl IntoView {
             <ActionForm action=decline>
                 <FormAlert error=decline_error />
                 {token_field()}
-                <button type="submit">{move || i18n.t("invitation-decline")}</button>
+                <button type="submit" class="btn btn-secondary">{move || i18n.t("invitation-decline")}</button>
             </ActionForm>
         }
     };
@@ -134,7 +134,7 @@ fn Invitation(preview: InvitationPreview) -> impl IntoView {
                         <ActionForm action=accept>
                             <FormAlert error=accept_error />
                             {token_field()}
-                            <button type="submit" class="primary">{move || i18n.t("invitation-accept")}</button>
+                            <button type="submit" class="btn btn-primary">{move || i18n.t("invitation-accept")}</button>
                         </ActionForm>
                         {decline_form()}
                     }
@@ -151,7 +151,7 @@ fn Invitation(preview: InvitationPreview) -> impl IntoView {
                             }}
                         </p>
                         <ActionForm action=sign_out>
-                            <button type="submit">{move || i18n.t("sign-out")}</button>
+                            <button type="submit" class="btn btn-secondary">{move || i18n.t("sign-out")}</button>
                         </ActionForm>
                     }
                         .into_any()
@@ -169,7 +169,7 @@ fn Invitation(preview: InvitationPreview) -> impl IntoView {
                     );
                     view! {
                         <p>{move || i18n.t_args("invitation-for", &[("email", email.clone().into())])}</p>
-                        <A href=href attr:class="button">{move || i18n.t(key)}</A>
+                        <A href=href attr:class="btn btn-primary">{move || i18n.t(key)}</A>
                         {decline_form()}
                     }
                         .into_any()

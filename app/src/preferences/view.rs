@@ -62,7 +62,7 @@ pub fn LanguagePicker() -> impl IntoView {
                     })
                     .collect_view()}
             </select>
-            <button type="submit" class="js-hidden">
+            <button type="submit" class="btn btn-secondary js-hidden">
                 {move || i18n.t("preferences-apply")}
             </button>
         </ActionForm>
@@ -96,7 +96,7 @@ pub fn ThemePicker() -> impl IntoView {
                     })
                     .collect_view()}
             </select>
-            <button type="submit" class="js-hidden">
+            <button type="submit" class="btn btn-secondary js-hidden">
                 {move || i18n.t("preferences-apply")}
             </button>
         </ActionForm>

@@ -85,7 +85,7 @@ pub fn PageLoadError() -> impl IntoView {
                 <section class="error-panel" role="alert" data-testid="page-load-error">
                     <h2>{move || i18n.t("error-title")}</h2>
                     <p>{move || i18n.t("error-page-load")}</p>
-                    <button type="button" on:click=|_| reload()>
+                    <button type="button" class="btn btn-primary" on:click=|_| reload()>
                         {move || i18n.t("error-reload")}
                     </button>
                 </section>

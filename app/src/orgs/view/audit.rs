@@ -13,7 +13,7 @@ use crate::{
         model::{AuditEvent, AuditInput, AuditPage as EventPage, OrgSummary, audit_action_key},
         permissions::Permission,
     },
-    ui::{Loaded, TableHead},
+    ui::{DataTable, Loaded},
 };
 
 /// `/o/{slug}/audit`.
@@ -74,29 +74,24 @@ fn AuditLog(org: OrgSummary) -> impl IntoView {
 fn AuditTable(events: Vec<AuditEvent>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <div class="table-scroll">
-            <table class="data-table" data-testid="audit">
-                <TableHead columns=crate::ui::AUDIT_COLUMNS />
-                <tbody>
-                    {events
-                        .into_iter()
-                        .map(|event| {
-                            let key = audit_action_key(&event.action);
-                            let details = describe(i18n, &event.details);
-                            view! {
-                                <tr data-action=event.action.clone()>
-                                    <td>{event.created_at.clone()}</td>
-                                    <td>{event.actor.clone().unwrap_or_else(|| "—".into())}</td>
-                                    <td>{move || i18n.t(&key)}</td>
-                                    <td>{event.target.clone().unwrap_or_default()}</td>
-                                    <td>{details}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <DataTable columns=crate::ui::AUDIT_COLUMNS testid="audit">
+            {events
+                .into_iter()
+                .map(|event| {
+                    let key = audit_action_key(&event.action);
+                    let details = describe(i18n, &event.details);
+                    view! {
+                        <tr data-action=event.action.clone()>
+                            <td>{event.created_at.clone()}</td>
+                            <td>{event.actor.clone().unwrap_or_else(|| "—".into())}</td>
+                            <td>{move || i18n.t(&key)}</td>
+                            <td>{event.target.clone().unwrap_or_default()}</td>
+                            <td>{details}</td>
+                        </tr>
+                    }
+                })
+                .collect_view()}
+        </DataTable>
     }
     .into_any()
 }

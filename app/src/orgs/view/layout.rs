@@ -14,7 +14,7 @@ use crate::{
         model::{OrgSummary, SlugInput},
         permissions::Permission,
     },
-    ui::{ErrorView, NotFound, Tabs},
+    ui::{ErrorView, NotFound, PageHeader, Tabs},
 };
 
 /// The organization of the current URL, loaded once for the frame and every page in it.
@@ -84,13 +84,12 @@ fn OrgHeader(org: OrgSummary) -> impl IntoView {
         tabs.push((format!("{base}/audit"), "org-tab-audit"));
     }
     view! {
-        <header class="org-header">
-            <h1 data-testid="org-name">{org.name.clone()}</h1>
-            <p class="org-role">
-                {move || i18n.t_args("org-your-role", &[("role", i18n.t(role.label_key()).into())])}
-            </p>
-            <Tabs label="org-nav" items=tabs />
-        </header>
+        <PageHeader
+            title=org.name.clone()
+            testid="org-name"
+            lead=move || i18n.t_args("org-your-role", &[("role", i18n.t(role.label_key()).into())])
+        />
+        <Tabs label="org-nav" items=tabs />
     }
 }
 

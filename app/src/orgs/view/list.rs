@@ -12,7 +12,7 @@ use crate::{
         api::{CreateOrg, list_orgs},
         model::{ORG_NAME_MAX_CHARS, OrgSummary, SLUG_MAX},
     },
-    ui::Loaded,
+    ui::{Avatar, Loaded, PageHeader},
 };
 
 /// `/orgs`.
@@ -46,14 +46,13 @@ fn Orgs() -> impl IntoView {
                 ok={move |list: Vec<OrgSummary>| {
                     if list.is_empty() {
                         view! {
-                            <h1 id="orgs-title">{move || i18n.t("onboarding-title")}</h1>
+                            <PageHeader id="orgs-title" title=move || i18n.t("onboarding-title") />
                             <p class="lead" data-testid="orgs-empty">{move || i18n.t("orgs-empty")}</p>
                         }
                             .into_any()
                     } else {
                         view! {
-                            <h1 id="orgs-title">{move || i18n.t("orgs-title")}</h1>
-                            <p>{move || i18n.t("orgs-pick")}</p>
+                            <PageHeader id="orgs-title" title=move || i18n.t("orgs-title") lead=move || i18n.t("orgs-pick") />
                             <OrgList list />
                         }
                             .into_any()
@@ -85,13 +84,14 @@ fn OrgList(list: Vec<OrgSummary>) -> impl IntoView {
                     let role = org.role;
                     view! {
                         <li>
-                            <A href=format!("/o/{}", org.slug)>
-                                <strong>{org.name}</strong>
-                            </A>
-                            " "
-                            <code>{org.slug}</code>
-                            " · "
-                            <span>{move || i18n.t(role.label_key())}</span>
+                            <Avatar name=org.name.clone() />
+                            <span class="org-list-name">
+                                <A href=format!("/o/{}", org.slug)>
+                                    <strong>{org.name}</strong>
+                                </A>
+                                <code>{org.slug}</code>
+                            </span>
+                            <span class="badge org-list-role">{move || i18n.t(role.label_key())}</span>
                         </li>
                     }
                 })

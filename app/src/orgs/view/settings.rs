@@ -167,7 +167,7 @@ fn DeleteForm(org: OrgSummary) -> impl IntoView {
                     </label>
                     <input id="org-delete-confirm" type="text" required pattern=slug autocomplete="off" />
                 </div>
-                <button type="submit" class="danger">{move || i18n.t("org-delete-submit")}</button>
+                <button type="submit" class="btn btn-danger">{move || i18n.t("org-delete-submit")}</button>
             </ActionForm>
         </section>
     }

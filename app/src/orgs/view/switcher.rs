@@ -1,10 +1,10 @@
 //! The organization switcher in the site header: the organization of the current URL and links
-//! to the others. A `<details>` menu, so it works without JavaScript.
+//! to the others. A [`Menu`], so it works without JavaScript.
 
 use leptos::prelude::*;
-use leptos_router::{components::A, hooks::use_location};
+use leptos_router::hooks::use_location;
 
-use crate::{auth::view::use_current_user, i18n::use_i18n, orgs::api::list_orgs};
+use crate::{auth::view::use_current_user, i18n::use_i18n, orgs::api::list_orgs, ui::Menu};
 
 /// The slug of an `/o/{slug}/…` path.
 fn slug_of(path: &str) -> Option<String> {
@@ -31,14 +31,6 @@ pub fn OrgSwitcher() -> impl IntoView {
             }
         },
     );
-    // The menu closes when a link in it is followed (the header stays on the page).
-    let menu = NodeRef::<leptos::html::Details>::new();
-    Effect::new(move |_| {
-        location.pathname.track();
-        if let Some(menu) = menu.get_untracked() {
-            menu.set_open(false);
-        }
-    });
     view! {
         <Transition fallback=|| ()>
             {move || {
@@ -48,15 +40,18 @@ pub fn OrgSwitcher() -> impl IntoView {
                     .as_ref()
                     .and_then(|slug| list.iter().find(|org| &org.slug == slug))
                     .map(|org| org.name.clone());
-                let label = active_name.clone().unwrap_or_else(|| i18n.t("switcher-choose"));
-                // The accessible name says which organization this is, then what the menu does.
-                let accessible = move || match &active_name {
-                    Some(name) => i18n.t_args("switcher-label-active", &[("name", name.into())]),
-                    None => i18n.t("switcher-label"),
-                };
+                // The accessible name starts with what the button shows (the organization, or
+                // "Organizations" outside of one), then says what the menu does.
+                let shown = move || active_name.clone().unwrap_or_else(|| i18n.t("switcher-choose"));
+                let label = shown.clone();
+                let accessible = move || i18n.t_args("switcher-label-active", &[("name", shown().into())]);
                 Some(view! {
-                    <details class="org-switcher" node_ref=menu>
-                        <summary aria-label=accessible data-testid="org-switcher">{label}</summary>
+                    <Menu
+                        class="org-switcher"
+                        label=accessible
+                        testid="org-switcher"
+                        summary=move || view! { <span class="switcher-label">{label.clone()}</span> }
+                    >
                         <ul>
                             {list
                                 .into_iter()
@@ -71,11 +66,13 @@ pub fn OrgSwitcher() -> impl IntoView {
                                     }
                                 })
                                 .collect_view()}
-                            <li class="switcher-all">
-                                <A href="/orgs">{move || i18n.t("switcher-all")}</A>
+                        </ul>
+                        <ul class="menu-section">
+                            <li>
+                                <a href="/orgs">{move || i18n.t("switcher-all")}</a>
                             </li>
                         </ul>
-                    </details>
+                    </Menu>
                 })
             }}
         </Transition>

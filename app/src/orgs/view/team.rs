@@ -17,7 +17,7 @@ use crate::{
         model::{MemberInfo, OrgInput, OrgSummary},
         permissions::{Permission, Role},
     },
-    ui::{Loaded, TableHead},
+    ui::{Confirm, DataTable, Dialog, Loaded},
 };
 
 /// `/o/{slug}/team`.
@@ -94,7 +94,7 @@ fn LeaveForm(
         <ActionForm action=leave>
             <FormAlert error />
             <input type="hidden" name="org" value=org.id />
-            <button type="submit">{move || i18n.t("team-leave-submit")}</button>
+            <button type="submit" class="btn btn-secondary">{move || i18n.t("team-leave-submit")}</button>
         </ActionForm>
     }
     .into_any()
@@ -111,42 +111,37 @@ fn MembersTable(org: OrgSummary, list: Vec<MemberInfo>, actions: MemberActions) 
     let me = use_current_user().get_untracked().map(|user| user.id).unwrap_or_default();
     let can_manage = org.role.can(Permission::MemberUpdate);
     view! {
-        <div class="table-scroll">
-            <table class="data-table" data-testid="members">
-                <TableHead columns=&["team-name", "team-email", "team-role", "team-joined"] actions=can_manage />
-                <tbody>
-                    {list
-                        .into_iter()
-                        .map(|member| {
-                            // Admins do not manage owners; nobody manages themselves here (leaving
-                            // and transferring have their own forms).
-                            let manageable = can_manage && member.user_id != me
-                                && (org.role == Role::Owner || member.role != Role::Owner);
-                            let role = member.role;
-                            view! {
-                                <tr data-member=member.email.clone()>
-                                    <td>{member.name.clone()}</td>
-                                    <td>{member.email.clone()}</td>
-                                    <td data-testid="member-role">{move || i18n.t(role.label_key())}</td>
-                                    <td>{member.joined_at.clone()}</td>
-                                    {can_manage
-                                        .then(|| {
-                                            view! {
-                                                <td class="row-actions">
-                                                    {manageable
-                                                        .then(|| {
-                                                            view! { <MemberControls org=org.clone() member=member.clone() actions /> }
-                                                        })}
-                                                </td>
-                                            }
-                                        })}
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <DataTable columns=&["team-name", "team-email", "team-role", "team-joined"] actions=can_manage testid="members">
+            {list
+                .into_iter()
+                .map(|member| {
+                    // Admins do not manage owners; nobody manages themselves here (leaving
+                    // and transferring have their own forms).
+                    let manageable = can_manage && member.user_id != me
+                        && (org.role == Role::Owner || member.role != Role::Owner);
+                    let role = member.role;
+                    view! {
+                        <tr data-member=member.email.clone()>
+                            <td>{member.name.clone()}</td>
+                            <td>{member.email.clone()}</td>
+                            <td data-testid="member-role">{move || i18n.t(role.label_key())}</td>
+                            <td>{member.joined_at.clone()}</td>
+                            {can_manage
+                                .then(|| {
+                                    view! {
+                                        <td class="row-actions">
+                                            {manageable
+                                                .then(|| {
+                                                    view! { <MemberControls org=org.clone() member=member.clone() actions /> }
+                                                })}
+                                        </td>
+                                    }
+                                })}
+                        </tr>
+                    }
+                })
+                .collect_view()}
+        </DataTable>
     }
     .into_any()
 }
@@ -180,10 +175,9 @@ fn MemberControls(org: OrgSummary, member: MemberInfo, actions: MemberActions) -
                     })
                     .collect_view()}
             </select>
-            <button type="submit">{move || i18n.t("team-role-save")}</button>
+            <button type="submit" class="btn btn-secondary">{move || i18n.t("team-role-save")}</button>
         </ActionForm>
-        <details class="confirm">
-            <summary>{move || i18n.t("team-remove")}</summary>
+        <Confirm open=move || i18n.t("team-remove")>
             <ActionForm action=actions.remove>
                 <input type="hidden" name="org" value=remove_org />
                 <input type="hidden" name="user_id" value=remove_user />
@@ -195,11 +189,11 @@ fn MemberControls(org: OrgSummary, member: MemberInfo, actions: MemberActions) -
                         )
                     }}
                 </p>
-                <button type="submit" class="danger">
+                <button type="submit" class="btn btn-danger">
                     {move || i18n.t_args("team-remove-submit", &[("name", name.clone().into())])}
                 </button>
             </ActionForm>
-        </details>
+        </Confirm>
     }
     .into_any()
 }
@@ -225,8 +219,7 @@ fn Invitations(org: OrgSummary, invite: ServerAction<InviteMember>) -> impl Into
     let form_org = org.id.clone();
     view! {
         <section class="settings-block" aria-labelledby="invite-title">
-            <details class="dialog" open=move || invite_error.get().is_some()>
-                <summary id="invite-title" class="button">{move || i18n.t("invite-open")}</summary>
+            <Dialog id="invite-title" open=move || i18n.t("invite-open") expanded=Signal::derive(move || invite_error.get().is_some())>
                 <ActionForm action=invite attr:novalidate=true>
                     <h2>{move || i18n.t("invite-title")}</h2>
                     <FormAlert error=invite_error />
@@ -249,7 +242,7 @@ fn Invitations(org: OrgSummary, invite: ServerAction<InviteMember>) -> impl Into
                     </div>
                     <Submit label="invite-submit" pending=invite.pending() />
                 </ActionForm>
-            </details>
+            </Dialog>
             {move || sent().map(|text| view! { <p role="status">{text}</p> })}
             <h2>{move || i18n.t("invitations-title")}</h2>
             <FormAlert error=resend_error />
@@ -285,48 +278,43 @@ fn InvitationsTable(
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <div class="table-scroll">
-            <table class="data-table" data-testid="invitations">
-                <TableHead columns=&["team-email", "team-role", "invitations-by", "invitations-expires"] actions=true />
-                <tbody>
-                    {list
-                        .into_iter()
-                        .map(|invitation| {
-                            let role = invitation.role;
-                            let expired = invitation.expired;
-                            let (resend_org, cancel_org) = (org_id.clone(), org_id.clone());
-                            let (resend_id, cancel_id) = (invitation.id.clone(), invitation.id.clone());
-                            view! {
-                                <tr data-invitation=invitation.email.clone()>
-                                    <td>{invitation.email.clone()}</td>
-                                    <td>{move || i18n.t(role.label_key())}</td>
-                                    <td>{invitation.invited_by.clone().unwrap_or_else(|| "—".into())}</td>
-                                    <td>
-                                        {if expired {
-                                            view! { <strong class="expired">{move || i18n.t("invitations-expired")}</strong> }.into_any()
-                                        } else {
-                                            view! { <span>{invitation.expires_at.clone()}</span> }.into_any()
-                                        }}
-                                    </td>
-                                    <td class="row-actions">
-                                        <ActionForm action=resend attr:class="inline-form">
-                                            <input type="hidden" name="org" value=resend_org />
-                                            <input type="hidden" name="invitation" value=resend_id />
-                                            <button type="submit" class="link-button">{move || i18n.t("invitations-resend")}</button>
-                                        </ActionForm>
-                                        <ActionForm action=cancel attr:class="inline-form">
-                                            <input type="hidden" name="org" value=cancel_org />
-                                            <input type="hidden" name="invitation" value=cancel_id />
-                                            <button type="submit" class="link-button">{move || i18n.t("invitations-cancel")}</button>
-                                        </ActionForm>
-                                    </td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <DataTable columns=&["team-email", "team-role", "invitations-by", "invitations-expires"] actions=true testid="invitations">
+            {list
+                .into_iter()
+                .map(|invitation| {
+                    let role = invitation.role;
+                    let expired = invitation.expired;
+                    let (resend_org, cancel_org) = (org_id.clone(), org_id.clone());
+                    let (resend_id, cancel_id) = (invitation.id.clone(), invitation.id.clone());
+                    view! {
+                        <tr data-invitation=invitation.email.clone()>
+                            <td>{invitation.email.clone()}</td>
+                            <td>{move || i18n.t(role.label_key())}</td>
+                            <td>{invitation.invited_by.clone().unwrap_or_else(|| "—".into())}</td>
+                            <td>
+                                {if expired {
+                                    view! { <strong class="expired">{move || i18n.t("invitations-expired")}</strong> }.into_any()
+                                } else {
+                                    view! { <span>{invitation.expires_at.clone()}</span> }.into_any()
+                                }}
+                            </td>
+                            <td class="row-actions">
+                                <ActionForm action=resend attr:class="inline-form">
+                                    <input type="hidden" name="org" value=resend_org />
+                                    <input type="hidden" name="invitation" value=resend_id />
+                                    <button type="submit" class="btn btn-quiet">{move || i18n.t("invitations-resend")}</button>
+                                </ActionForm>
+                                <ActionForm action=cancel attr:class="inline-form">
+                                    <input type="hidden" name="org" value=cancel_org />
+                                    <input type="hidden" name="invitation" value=cancel_id />
+                                    <button type="submit" class="btn btn-quiet">{move || i18n.t("invitations-cancel")}</button>
+                                </ActionForm>
+                            </td>
+                        </tr>
+                    }
+                })
+                .collect_view()}
+        </DataTable>
     }
     .into_any()
 }

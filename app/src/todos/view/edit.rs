@@ -210,7 +210,7 @@ fn EditForm(org: OrgSummary, todo: Todo, names: Names) -> impl IntoView {
                 <FieldError error name="assigned_to" />
             </div>
             <div class="form-actions">
-                <button type="submit" class="primary" disabled=move || save.pending().get()>
+                <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>
                     {move || if save.pending().get() { i18n.t("form-working") } else { i18n.t("todos-save") }}
                 </button>
                 <A href=cancel_href>{move || i18n.t("todos-cancel")}</A>

@@ -23,7 +23,7 @@ use crate::{
         api::{CreateTodo, list_todos},
         model::{ListTodosInput, Priority, TITLE_MAX_CHARS},
     },
-    ui::{ErrorView, ToastHost, Toasts},
+    ui::{EmptyState, ErrorView, ToastHost, Toasts},
 };
 
 /// `/o/{slug}/todos`.
@@ -65,7 +65,10 @@ fn Todos(org: OrgSummary) -> impl IntoView {
                         list.get().and_then(Result::ok).filter(|p| !p.total_capped).map(|p| p.total)
                     }) toasts />
             </div>
-            <p class="field-hint">{move || i18n.t("todos-shortcuts")}</p>
+            // The shortcuts work once the page is hydrated, and "n" only for those who may add.
+            <p class="shortcut-hint js-only" data-testid="shortcut-hint">
+                {move || i18n.t(if role.can(Permission::TodosCreate) { "todos-shortcuts" } else { "todos-shortcuts-search" })}
+            </p>
             // The forms need the member names; read inside a Suspense (and only once), so the
             // server's HTML and the hydrated page always agree on the options.
             <Suspense fallback=|| ()>
@@ -114,7 +117,7 @@ fn Empty(filtered: bool, can_create: bool) -> impl IntoView {
         (false, true) => "todos-empty",
         (false, false) => "todos-empty-viewer",
     };
-    view! { <p class="empty-state" data-testid="todos-empty">{move || i18n.t(key)}</p> }
+    view! { <EmptyState message=move || i18n.t(key) testid="todos-empty" /> }
 }
 
 #[component]
@@ -172,7 +175,7 @@ fn QuickAdd(page: Page, create: ServerAction<CreateTodo>, names: Names) -> impl 
                     {assignee_options(assignable(&names, can_assign, &[&me]), "")}
                 </select>
             </div>
-            <button type="submit" class="primary" disabled=move || create.pending().get()>
+            <button type="submit" class="btn btn-primary" disabled=move || create.pending().get()>
                 {move || i18n.t("todos-add-submit")}
             </button>
         </ActionForm>
@@ -261,8 +264,8 @@ fn Filters(input: Memo<ListTodosInput>, base: String, names: Names) -> impl Into
             // The order survives a change of filters.
             {move || input.with(|i| i.sort.clone()).map(|sort| view! { <input type="hidden" name="sort" value=sort /> })}
             {move || input.with(|i| i.dir.clone()).map(|dir| view! { <input type="hidden" name="dir" value=dir /> })}
-            <button type="submit">{move || i18n.t("todos-filter-apply")}</button>
-            <A href=clear_href>{move || i18n.t("todos-filter-clear")}</A>
+            <button type="submit" class="btn btn-secondary">{move || i18n.t("todos-filter-apply")}</button>
+            <A href=clear_href attr:class="btn btn-quiet">{move || i18n.t("todos-filter-clear")}</A>
         </Form>
     }
     .into_any()
@@ -296,10 +299,10 @@ fn Export(
     };
     view! {
         <div class="export">
-            <a class="button" href=csv download on:click=on_click data-testid="export-csv">
+            <a class="btn btn-secondary" href=csv download on:click=on_click data-testid="export-csv">
                 {move || i18n.t("todos-export-csv")}
             </a>
-            <a class="button" href=ndjson download data-testid="export-ndjson">{move || i18n.t("todos-export-ndjson")}</a>
+            <a class="btn btn-secondary" href=ndjson download data-testid="export-ndjson">{move || i18n.t("todos-export-ndjson")}</a>
             {move || {
                 progress.get().map(|rows| {
                     let text = match total.get() {

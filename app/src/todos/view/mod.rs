@@ -58,15 +58,6 @@ fn assignee_options(options: Vec<(String, String)>, selected: &str) -> impl Into
         .collect_view()
 }
 
-/// Up to two initials of `name`, for the avatar.
-fn initials(name: &str) -> String {
-    name.split_whitespace()
-        .filter_map(|word| word.chars().next())
-        .take(2)
-        .flat_map(char::to_uppercase)
-        .collect()
-}
-
 /// Today as `YYYY-MM-DD` in UTC: the same on the server and in the browser, so a due date
 /// is flagged overdue identically in the HTML and after hydration.
 fn today() -> String {
@@ -87,17 +78,5 @@ fn today() -> String {
     #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
     {
         String::new()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::initials;
-
-    #[test]
-    fn initials_take_the_first_letters_of_two_words() {
-        assert_eq!(initials("ada lovelace byron"), "AL");
-        assert_eq!(initials("Ñandú"), "Ñ");
-        assert_eq!(initials(""), "");
     }
 }

@@ -4,7 +4,7 @@
 use leptos::{ev, prelude::*, server_fn::ServerFn, task::spawn_local};
 use leptos_router::components::A;
 
-use super::{Names, initials, query, today};
+use super::{Names, query, today};
 use crate::{
     forms::error_message,
     i18n::{I18n, use_i18n},
@@ -13,7 +13,7 @@ use crate::{
         api::{DeleteTodo, ToggleTodo, delete_todo, toggle_todo, undo_delete},
         model::{ListTodosInput, Todo, TodoInput, TodoPage, UNDO_SECONDS, UndoInput},
     },
-    ui::Toasts,
+    ui::{ActionsHeader, Avatar, DataTable, Toasts},
 };
 
 /// What the rows need from the page.
@@ -44,7 +44,8 @@ pub(super) fn Table(
     let i18n = use_i18n();
     let list = input.get_untracked();
     let (sort, desc) = query::sort_of(&list);
-    let headers = SORTABLE
+    // Sort key, title key, `aria-sort`, arrow and link of each sortable column.
+    let headers: Vec<_> = SORTABLE
         .into_iter()
         .map(|(column, key)| {
             let active = column == sort;
@@ -54,13 +55,9 @@ pub(super) fn Table(
                 (true, true) => " ↓",
                 (true, false) => " ↑",
             };
-            view! {
-                <th scope="col" aria-sort=aria data-sort=column>
-                    <A href=query::sort_href(&base, &list, column)>{move || format!("{}{arrow}", i18n.t(key))}</A>
-                </th>
-            }
+            (column, key, aria, arrow, query::sort_href(&base, &list, column))
         })
-        .collect_view();
+        .collect();
     let today = today();
     let shown = todos.todos.len();
     let total = todos.total;
@@ -75,28 +72,41 @@ pub(super) fn Table(
     });
     let org = page.org.get_value();
     view! {
-        <div class="table-scroll">
-            <table class="data-table todos-table" data-testid="todos">
-                <thead>
-                    <tr>
-                        <th scope="col">{move || i18n.t("todos-col-done")}</th>
-                        {headers}
-                        <th scope="col">{move || i18n.t("todos-col-assignee")}</th>
-                        <th scope="col"><span class="visually-hidden">{move || i18n.t("table-actions")}</span></th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {todos
-                        .todos
-                        .into_iter()
-                        .map(|todo| {
-                            let assignee = todo.assigned_to.as_ref().and_then(|id| names.get(id)).cloned();
-                            view! { <Row page todo assignee today=today.clone() slug=org.slug.clone() /> }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <DataTable
+            class="todos-table"
+            testid="todos"
+            head=move || {
+                view! {
+                    <thead>
+                        <tr>
+                            <th scope="col">{move || i18n.t("todos-col-done")}</th>
+                            {headers
+                                .clone()
+                                .into_iter()
+                                .map(|(column, key, aria, arrow, href)| {
+                                    view! {
+                                        <th scope="col" aria-sort=aria data-sort=column>
+                                            <A href=href>{move || format!("{}{arrow}", i18n.t(key))}</A>
+                                        </th>
+                                    }
+                                })
+                                .collect_view()}
+                            <th scope="col">{move || i18n.t("todos-col-assignee")}</th>
+                            <ActionsHeader />
+                        </tr>
+                    </thead>
+                }
+            }
+        >
+            {todos
+                .todos
+                .into_iter()
+                .map(|todo| {
+                    let assignee = todo.assigned_to.as_ref().and_then(|id| names.get(id)).cloned();
+                    view! { <Row page todo assignee today=today.clone() slug=org.slug.clone() /> }
+                })
+                .collect_view()}
+        </DataTable>
         <nav class="pager" aria-label=move || i18n.t("todos-pages")>
             <span data-testid="todos-count">
                 {move || {
@@ -192,7 +202,7 @@ fn Row(
             <RowForm action=DELETE_PATH target on_submit=on_delete>
                 <button
                     type="submit"
-                    class="link-button danger"
+                    class="btn btn-quiet-danger"
                     aria-label=move || i18n.t_args("todos-delete-label", &[("title", title.get_value().into())])
                 >
                     {move || i18n.t("todos-delete")}
@@ -202,7 +212,7 @@ fn Row(
     });
     let edit_link = role.can(Permission::TodosUpdate).then(|| {
         view! {
-            <A href=edit_href.clone() attr:class="link-button" attr:aria-label=move || i18n.t_args("todos-edit-label", &[("title", title.get_value().into())])>
+            <A href=edit_href.clone() attr:class="btn btn-quiet" attr:aria-label=move || i18n.t_args("todos-edit-label", &[("title", title.get_value().into())])>
                 {move || i18n.t("todos-edit")}
             </A>
         }
@@ -231,7 +241,7 @@ fn Row(
                 {assignee.map(|name| {
                     view! {
                         <span class="assignee">
-                            <span class="avatar" aria-hidden="true">{initials(&name)}</span>
+                            <Avatar name=name.clone() />
                             {name}
                         </span>
                     }
