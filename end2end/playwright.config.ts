@@ -18,13 +18,7 @@ export default defineConfig({
   expect: {
     timeout: 10_000,
     // The screenshots (visual.spec.ts) are rendered with the Inter font that setup installs.
-    toHaveScreenshot: {
-      maxDiffPixelRatio: 0.01,
-      animations: "disabled",
-      caret: "hide",
-      // What changes from run to run is masked in a grey that reads as "not shown".
-      maskColor: "#9aa0ab",
-    },
+    toHaveScreenshot: { maxDiffPixelRatio: 0.01, animations: "disabled", caret: "hide" },
   },
   // The baselines of visual.spec.ts are the pictures of the product in the docs.
   snapshotPathTemplate: "../docs/screenshots/{arg}{ext}",

@@ -131,6 +131,8 @@ test("todos: create, complete and delete as plain forms", async ({ page }) => {
   await page.getByRole("link", { name: "Todos", exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`/o/${slug}/todos$`));
   await expect(page.getByTestId("todos-empty")).toBeVisible();
+  // Keyboard shortcuts need JavaScript: their hint is not offered.
+  await expect(page.getByTestId("shortcut-hint")).toBeHidden();
 
   // A refused title comes back as a translated error rendered by the server.
   await page.getByRole("button", { name: "Add" }).click();

@@ -1,4 +1,12 @@
-import { expect, linkIn, test, uniqueEmail, waitForHydration, waitForMail } from "./fixtures";
+import {
+  expect,
+  linkIn,
+  test,
+  uniqueEmail,
+  waitForHydration,
+  waitForMail,
+  watchForErrors,
+} from "./fixtures";
 
 const PASSWORD = "correct horse battery";
 
@@ -133,6 +141,62 @@ test("a sole owner is not offered controls that could only fail", async ({ page 
   await expect(page.getByRole("button", { name: "Transfer ownership" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Delete organization for everyone" })).toBeVisible();
 });
+
+test.describe("in New York", () => {
+  test.use({ timezoneId: "America/New_York" });
+
+  test("times are shown in the browser's time zone, with the exact UTC time on hover", async ({
+    page,
+  }) => {
+    const errors = watchForErrors(page);
+    const created = await page.request.post("/api/auth/sign-up", {
+      form: { name: "Zoe Zone", email: uniqueEmail("zone"), password: PASSWORD },
+      headers: { accept: "application/json" },
+    });
+    expect(created.status()).toBe(200);
+    const slug = `zone-${Date.now()}`;
+    const org = await page.request.post("/api/orgs/create", {
+      form: { name: "Zone Co", slug },
+      headers: { accept: "application/json" },
+    });
+    expect(org.status()).toBe(200);
+
+    // The first page reports the browser's zone; the profile keeps it.
+    await page.goto(`/o/${slug}/audit`);
+    await waitForHydration(page);
+    await expect
+      .poll(async () => (await (await page.request.get("/api/auth/me")).json()).time_zone)
+      .toBe("America/New_York");
+
+    // Rendered by the server in that zone, and kept by the browser.
+    await page.reload();
+    await waitForHydration(page);
+    const when = page.getByTestId("audit").locator("time").first();
+    const utc = (await when.getAttribute("datetime")) ?? "";
+    expect(utc).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    await expect(when).toHaveText(newYork(utc));
+    await expect(when).toHaveAttribute("title", `${utc.slice(0, 10)} ${utc.slice(11, 16)} UTC`);
+    expect(errors).toEqual([]);
+  });
+});
+
+/** `utc` as an English reader in New York writes it: "Dec 6, 2026, 7:51 PM". */
+function newYork(utc: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-US", {
+      timeZone: "America/New_York",
+      year: "numeric",
+      month: "short",
+      day: "numeric",
+      hour: "numeric",
+      minute: "2-digit",
+      hour12: true,
+    })
+      .formatToParts(new Date(utc))
+      .map((part) => [part.type, part.value]),
+  );
+  return `${parts.month} ${parts.day}, ${parts.year}, ${parts.hour}:${parts.minute} ${parts.dayPeriod}`;
+}
 
 test.describe("on a phone", () => {
   test.use({ viewport: { width: 390, height: 844 } });

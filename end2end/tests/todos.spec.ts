@@ -54,7 +54,8 @@ test("create, edit, complete, delete and undo", async ({ page }) => {
   const { path } = await todosPage(page, "crud");
   await expect(page.getByTestId("todos-empty")).toHaveText("No todos yet. Add the first one above.");
 
-  // Quick add, from the keyboard.
+  // Quick add, from the keyboard, as the hint (shown once the shortcuts work) says.
+  await expect(page.getByTestId("shortcut-hint")).toHaveText("Shortcuts: N adds a todo, / searches.");
   await page.keyboard.press("n");
   await expect(page.getByLabel("Title")).toBeFocused();
   await page.keyboard.type("Buy milk");

@@ -239,6 +239,7 @@ fn bare(platform: Platform, user: &str) -> Router {
             email_verified: true,
             is_admin: false,
             impersonated_by: None,
+            time_zone: None,
         },
         session_id: String::new(),
         impersonator_id: None,

@@ -15,6 +15,26 @@ theme-dark = Dark
 preferences-apply = Apply
 preferences-label = Preferences
 
+## Dates and times (in the person's time zone; see i18n/time.rs)
+month-1 = Jan
+month-2 = Feb
+month-3 = Mar
+month-4 = Apr
+month-5 = May
+month-6 = Jun
+month-7 = Jul
+month-8 = Aug
+month-9 = Sep
+month-10 = Oct
+month-11 = Nov
+month-12 = Dec
+date-format = { $month } { $day }, { $year }
+time-format = { $hour12 }:{ $minute } { $period ->
+    [am] AM
+   *[pm] PM
+}
+datetime-format = { $date }, { $time }
+
 ## Home
 home-title = Ship your SaaS on a foundation that scales
 home-lead = Accounts, organizations, roles, billing and a first feature — one binary on your laptop, many instances in production.

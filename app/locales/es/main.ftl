@@ -15,6 +15,23 @@ theme-dark = Oscuro
 preferences-apply = Aplicar
 preferences-label = Preferencias
 
+## Fechas y horas (en la zona horaria de la persona; ver i18n/time.rs)
+month-1 = ene
+month-2 = feb
+month-3 = mar
+month-4 = abr
+month-5 = may
+month-6 = jun
+month-7 = jul
+month-8 = ago
+month-9 = sept
+month-10 = oct
+month-11 = nov
+month-12 = dic
+date-format = { $day } { $month } { $year }
+time-format = { $hour24 }:{ $minute }
+datetime-format = { $date }, { $time }
+
 ## Home
 home-title = Lanza tu SaaS sobre una base que escala
 home-lead = Cuentas, organizaciones, roles, facturación y una primera funcionalidad: un solo binario en tu portátil, muchas instancias en producción.

@@ -19,7 +19,7 @@ use crate::{
     },
     forms::{Field, FormAlert, Submit, form_error, query_param},
     i18n::{Locale, use_i18n},
-    ui::{AuthCard, Avatar, AvatarSize, DataTable, Loaded, PageHeader, Tabs},
+    ui::{AuthCard, Avatar, AvatarSize, DataTable, Loaded, PageHeader, Tabs, Time},
 };
 
 /// Renders `children` for a signed-in user; sends anyone else to sign in, and back here after.
@@ -265,7 +265,7 @@ fn SessionTable(
                                 {current.then(|| view! { " " <strong>{move || i18n.t("sessions-this-device")}</strong> })}
                             </td>
                             <td>{session.ip.clone().unwrap_or_else(|| "—".into())}</td>
-                            <td>{session.last_seen_at.clone()}</td>
+                            <td><Time at=session.last_seen_at.clone() /></td>
                             <td>
                                 {if current {
                                     view! {

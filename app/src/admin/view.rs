@@ -17,7 +17,7 @@ use crate::{
     auth::view::{continue_after, use_current_user},
     forms::{FormAlert, form_error, query_param},
     i18n::use_i18n,
-    ui::{Banner, Confirm, DataTable, Loaded, PageHeader, Tabs, Tone},
+    ui::{Banner, Confirm, DataTable, Loaded, PageHeader, Tabs, Time, Tone},
 };
 
 /// The search and page of the URL.
@@ -187,7 +187,7 @@ fn AdminUsers() -> impl IntoView {
                                                 .unwrap_or_default();
                                             view! {
                                                 <tr data-action=event.action.clone()>
-                                                    <td>{event.created_at}</td>
+                                                    <td><Time at=event.created_at /></td>
                                                     <td>{event.actor.unwrap_or_else(|| "—".into())}</td>
                                                     <td>{move || i18n.t(&key)}</td>
                                                     <td>{event.target.unwrap_or_default()}</td>
@@ -230,7 +230,7 @@ fn UserRow(user: AdminUser, actions: UserActions) -> impl IntoView {
             <td>{user.email.clone()}</td>
             <td>{user.name.clone()}</td>
             <td>{user.organizations}</td>
-            <td>{user.created_at.clone()}</td>
+            <td><Time at=user.created_at.clone() /></td>
             <td data-testid="user-status">{status}</td>
             <td class="row-actions">
                 {(!user.is_admin)
@@ -329,7 +329,7 @@ fn AdminOrgs() -> impl IntoView {
                                         <td><code>{org.slug}</code></td>
                                         <td data-testid="org-members">{org.members}</td>
                                         <td>{org.plan}</td>
-                                        <td>{org.created_at}</td>
+                                        <td><Time at=org.created_at /></td>
                                     </tr>
                                 }
                             })

@@ -34,6 +34,10 @@ pub struct SessionUser {
     /// The address of the administrator acting as this user, during impersonation.
     #[serde(default)]
     pub impersonated_by: Option<String>,
+    /// The IANA time zone the person's browser reported (`Europe/Madrid`); times are shown in
+    /// it, and in UTC until it is known.
+    #[serde(default)]
+    pub time_zone: Option<String>,
 }
 
 /// Trims and lower-cases an email address: the one form stored and compared.

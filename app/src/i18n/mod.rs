@@ -10,6 +10,7 @@ pub mod compiled;
 mod locale;
 #[cfg(feature = "ssr")]
 mod server;
+pub mod time;
 
 use std::borrow::Cow;
 

@@ -2,7 +2,7 @@
 
 use leptos::{prelude::*, server_fn::codec::PostUrl};
 
-use super::model::{SetLocaleInput, SetThemeInput, Theme};
+use super::model::{SetLocaleInput, SetThemeInput, SetTimeZoneInput, Theme};
 use crate::{error::AppError, i18n::Locale};
 
 /// `POST /api/preferences/locale` — stores the interface language in a cookie.
@@ -22,6 +22,24 @@ pub async fn set_locale(#[server(flatten)] input: SetLocaleInput) -> Result<Loca
         crate::auth::server::service::set_locale(&platform, &auth.user.id, locale.as_str()).await?;
     }
     Ok(locale)
+}
+
+/// `POST /api/preferences/time-zone` — stores the signed-in person's time zone, which pages
+/// show times in (the browser reports it).
+///
+/// Form-encoded `time_zone=Europe/Madrid` (an IANA name). Returns the stored name. Errors:
+/// `AUTH_UNAUTHENTICATED`, `VAL_REQUIRED_FIELD`, `VAL_TOO_LONG`, `VAL_INVALID_FORMAT` (field
+/// `time_zone`: not a zone of the IANA database).
+#[server(prefix = "/api", endpoint = "preferences/time-zone", input = PostUrl)]
+pub async fn set_time_zone(#[server(flatten)] input: SetTimeZoneInput) -> Result<String, AppError> {
+    let auth = crate::auth::server::AuthContext::require()?;
+    crate::validation::validate(&input)?;
+    let zone: chrono_tz::Tz = input.time_zone.trim().parse().map_err(|_| {
+        AppError::invalid_field("time_zone", crate::error::ErrorCode::ValInvalidFormat)
+    })?;
+    let platform = crate::state::AppState::get()?.platform;
+    crate::auth::server::service::set_time_zone(&platform, &auth.user.id, zone.name()).await?;
+    Ok(zone.name().to_owned())
 }
 
 /// `POST /api/preferences/theme` — stores the colour theme in a cookie.

@@ -86,6 +86,17 @@ pub struct SetThemeInput {
     pub theme: String,
 }
 
+/// The longest time-zone name accepted (the longest IANA name is 32 characters).
+pub const TIME_ZONE_MAX_CHARS: usize = 64;
+
+/// Input of `POST /api/preferences/time-zone`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
+pub struct SetTimeZoneInput {
+    /// An IANA time zone: `Europe/Madrid`, `America/New_York`, `UTC`.
+    #[garde(length(chars, min = 1, max = TIME_ZONE_MAX_CHARS))]
+    pub time_zone: String,
+}
+
 /// The stored colour theme of a request.
 #[cfg(feature = "ssr")]
 pub fn stored_theme(headers: &http::HeaderMap) -> Theme {

@@ -32,6 +32,43 @@ pub fn follow_signed_in_locale(i18n: crate::i18n::I18n, current: CurrentUserCont
     });
 }
 
+/// Stores the browser's time zone in a signed-in person's profile when it differs from the
+/// stored one, then reloads the person: the page's times move to the zone. Browser only; until
+/// the zone is known, times are shown in UTC (with the exact time on hover either way).
+pub fn report_time_zone(current: CurrentUserContext) {
+    #[cfg(feature = "hydrate")]
+    {
+        let reported = StoredValue::new(None::<String>);
+        Effect::new(move |_| {
+            let Some(stored) = current.get().map(|user| user.time_zone) else { return };
+            let Some(zone) = browser_time_zone() else { return };
+            // Once per zone and page: a refused or failed report is not retried in a loop.
+            if stored.as_deref() == Some(zone.as_str())
+                || reported.get_value().as_deref() == Some(zone.as_str())
+            {
+                return;
+            }
+            reported.set_value(Some(zone.clone()));
+            leptos::task::spawn_local(async move {
+                let input = super::model::SetTimeZoneInput { time_zone: zone };
+                if super::api::set_time_zone(input).await.is_ok() {
+                    current.refresh();
+                }
+            });
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = current;
+}
+
+/// The browser's IANA time zone (`Intl.DateTimeFormat().resolvedOptions().timeZone`).
+#[cfg(feature = "hydrate")]
+fn browser_time_zone() -> Option<String> {
+    let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+        .resolved_options();
+    js_sys::Reflect::get(&options, &"timeZone".into()).ok()?.as_string().filter(|z| !z.is_empty())
+}
+
 /// Picks the interface language.
 #[component]
 pub fn LanguagePicker() -> impl IntoView {

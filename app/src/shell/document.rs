@@ -23,7 +23,7 @@ use crate::{
     admin::view::ImpersonationBanner,
     auth::view::{VerifyBanner, provide_current_user},
     error::AppError,
-    i18n::{I18n, Locale},
+    i18n::{I18n, Locale, time::TimeZone},
     preferences::{Theme, view::ThemeContext},
     ui::{ErrorView, NotFound},
 };
@@ -62,6 +62,10 @@ pub fn App() -> impl IntoView {
     provide_context(theme);
     let current = provide_current_user();
     crate::preferences::view::follow_signed_in_locale(i18n, current);
+    provide_context(TimeZone(Signal::derive(move || {
+        current.get().and_then(|user| user.time_zone)
+    })));
+    crate::preferences::view::report_time_zone(current);
     PageLoadFailure::provide();
 
     view! {

@@ -62,9 +62,10 @@ fn AccountMenu() -> impl IntoView {
         Some(user) => Either::Left({
             let name = user.name.clone();
             view! {
-                // Named by the person's name, the text it shows.
+                // Named by the person's name: the text it shows, which a phone's width hides.
                 <Menu
                     class="account-menu"
+                    label=user.name.clone()
                     testid="account-menu"
                     summary=move || {
                         view! {

@@ -1,5 +1,5 @@
 //! The design system's components, which every page builds with: page header, tabs, menus,
-//! data tables, empty states, banners, dialogs and confirmations, avatars, cards, error panels, the not-found page and
+//! data tables, times, empty states, banners, dialogs and confirmations, avatars, cards, error panels, the not-found page and
 //! toasts. Buttons are classes (`btn btn-primary|secondary|quiet|danger`, see
 //! `style/main.css`), so a plain `<button>`, a form's submit and a link look alike. The kit
 //! depends on the core (errors, i18n) only — never on a feature — so any feature may use it;
@@ -18,6 +18,7 @@ mod not_found;
 mod page_header;
 mod table;
 mod tabs;
+mod time;
 mod toast;
 #[cfg(test)]
 mod tokens;
@@ -35,4 +36,5 @@ pub use not_found::NotFound;
 pub use page_header::PageHeader;
 pub use table::{ActionsHeader, DataTable, TableHead};
 pub use tabs::Tabs;
+pub use time::Time;
 pub use toast::{ToastHost, Toasts, use_toasts};

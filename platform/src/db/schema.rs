@@ -24,6 +24,7 @@ diesel::table! {
         banned_at -> Nullable<Timestamp>,
         ban_reason -> Nullable<Text>,
         banned_until -> Nullable<Timestamp>,
+        time_zone -> Nullable<Text>,
     }
 }
 

@@ -70,6 +70,50 @@ fn the_profile_sets_name_and_language() {
 }
 
 #[test]
+fn the_browser_stores_a_time_zone_of_the_iana_database() {
+    block_on(async {
+        for app in TestApp::each_backend().await {
+            let backend = app.backend();
+            let anonymous = app.call("/api/preferences/time-zone", "time_zone=UTC", None).await;
+            assert_error(&anonymous, StatusCode::UNAUTHORIZED, "AUTH_UNAUTHENTICATED");
+
+            let account = app.user("zone@example.com").await;
+            let user = me(&app, &account.session).await;
+            assert_eq!(user["time_zone"], serde_json::Value::Null, "{backend}: UTC until reported");
+
+            let stored = app
+                .post_as(&account, "/api/preferences/time-zone", "time_zone=America%2FNew_York")
+                .await;
+            assert_eq!(stored.status, StatusCode::OK, "{backend}: {}", stored.text());
+            assert_eq!(stored.json(), "America/New_York", "{backend}");
+            // The cached session was refreshed: the next page renders in the new zone.
+            assert_eq!(
+                me(&app, &account.session).await["time_zone"],
+                "America/New_York",
+                "{backend}"
+            );
+
+            let too_long = format!("time_zone={}", "A".repeat(65));
+            for (form, code) in [
+                ("time_zone=Mars%2FOlympus", "VAL_INVALID_FORMAT"),
+                ("time_zone=America%2FNew_York%00", "VAL_INVALID_FORMAT"),
+                ("time_zone=", "VAL_REQUIRED_FIELD"),
+                (too_long.as_str(), "VAL_TOO_LONG"),
+            ] {
+                let refused = app.post_as(&account, "/api/preferences/time-zone", form).await;
+                assert_error(&refused, StatusCode::BAD_REQUEST, code);
+                assert_eq!(refused.json()["fields"]["time_zone"][0], code, "{backend}: {form}");
+            }
+            assert_eq!(
+                me(&app, &account.session).await["time_zone"],
+                "America/New_York",
+                "{backend}: a refusal changes nothing"
+            );
+        }
+    });
+}
+
+#[test]
 fn sessions_are_listed_and_revoked_one_by_one_or_all_others() {
     block_on(async {
         for app in TestApp::each_backend().await {

@@ -484,6 +484,7 @@ const NOT_ORG_SCOPED: &[(&str, &str)] = &[
     ("/api/system/status", "public"),
     ("/api/preferences/locale", "the browser's own preference"),
     ("/api/preferences/theme", "the browser's own preference"),
+    ("/api/preferences/time-zone", "the caller's own account"),
     ("/api/auth/me", "the caller's own session"),
     ("/api/auth/sign-up", "anonymous: creates an account"),
     ("/api/auth/sign-in", "anonymous: signs in"),

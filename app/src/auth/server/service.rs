@@ -276,6 +276,7 @@ pub async fn sign_up(mut input: SignUpInput) -> Result<SessionUser, AppError> {
         banned_at: None,
         ban_reason: None,
         banned_until: None,
+        time_zone: None,
     };
     sign_in_as(&platform, &user).await?;
     let context = MailContext::of_request()?;
@@ -373,6 +374,16 @@ pub async fn resend_verification() -> Result<(), AppError> {
 #[tracing::instrument(skip_all, fields(user_id = %user_id))]
 pub async fn set_locale(platform: &Platform, user_id: &str, locale: &str) -> Result<(), AppError> {
     store::update_locale(&platform.db, user_id, locale).await?;
+    refresh_sessions(platform, user_id).await
+}
+
+/// Stores the time zone `user_id`'s browser reported.
+pub async fn set_time_zone(
+    platform: &Platform,
+    user_id: &str,
+    time_zone: &str,
+) -> Result<(), AppError> {
+    store::update_time_zone(&platform.db, user_id, time_zone).await?;
     refresh_sessions(platform, user_id).await
 }
 

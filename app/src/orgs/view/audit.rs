@@ -13,7 +13,7 @@ use crate::{
         model::{AuditEvent, AuditInput, AuditPage as EventPage, OrgSummary, audit_action_key},
         permissions::Permission,
     },
-    ui::{DataTable, Loaded},
+    ui::{DataTable, Loaded, Time},
 };
 
 /// `/o/{slug}/audit`.
@@ -82,7 +82,7 @@ fn AuditTable(events: Vec<AuditEvent>) -> impl IntoView {
                     let details = describe(i18n, &event.details);
                     view! {
                         <tr data-action=event.action.clone()>
-                            <td>{event.created_at.clone()}</td>
+                            <td><Time at=event.created_at.clone() /></td>
                             <td>{event.actor.clone().unwrap_or_else(|| "—".into())}</td>
                             <td>{move || i18n.t(&key)}</td>
                             <td>{event.target.clone().unwrap_or_default()}</td>

@@ -17,7 +17,7 @@ use crate::{
         model::{MemberInfo, OrgInput, OrgSummary},
         permissions::{Permission, Role},
     },
-    ui::{Confirm, DataTable, Dialog, Loaded},
+    ui::{Confirm, DataTable, Dialog, Loaded, Time},
 };
 
 /// `/o/{slug}/team`.
@@ -125,7 +125,7 @@ fn MembersTable(org: OrgSummary, list: Vec<MemberInfo>, actions: MemberActions) 
                             <td>{member.name.clone()}</td>
                             <td>{member.email.clone()}</td>
                             <td data-testid="member-role">{move || i18n.t(role.label_key())}</td>
-                            <td>{member.joined_at.clone()}</td>
+                            <td><Time at=member.joined_at.clone() /></td>
                             {can_manage
                                 .then(|| {
                                     view! {
@@ -295,7 +295,7 @@ fn InvitationsTable(
                                 {if expired {
                                     view! { <strong class="expired">{move || i18n.t("invitations-expired")}</strong> }.into_any()
                                 } else {
-                                    view! { <span>{invitation.expires_at.clone()}</span> }.into_any()
+                                    view! { <Time at=invitation.expires_at.clone() /> }.into_any()
                                 }}
                             </td>
                             <td class="row-actions">

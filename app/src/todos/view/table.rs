@@ -13,7 +13,7 @@ use crate::{
         api::{DeleteTodo, ToggleTodo, delete_todo, toggle_todo, undo_delete},
         model::{ListTodosInput, Todo, TodoInput, TodoPage, UNDO_SECONDS, UndoInput},
     },
-    ui::{ActionsHeader, Avatar, DataTable, Toasts},
+    ui::{ActionsHeader, Avatar, DataTable, Time, Toasts},
 };
 
 /// What the rows need from the page.
@@ -231,12 +231,12 @@ fn Row(
                 </span>
             </td>
             <td class="todo-due">
-                {(!due.is_empty()).then(|| view! { <time datetime=due.clone()>{due.clone()}</time> })}
+                {(!due.is_empty()).then(|| view! { <Time at=due.clone() /> })}
                 <Show when=move || overdue && !completed.get()>
                     <span class="overdue-flag">{move || i18n.t("todos-overdue")}</span>
                 </Show>
             </td>
-            <td>{todo.created_at.get(..10).unwrap_or_default().to_owned()}</td>
+            <td><Time at=todo.created_at.clone() day_only=true /></td>
             <td>
                 {assignee.map(|name| {
                     view! {

@@ -36,6 +36,8 @@ pub struct UserRow {
     pub ban_reason: Option<String>,
     /// Until when; `None` until lifted.
     pub banned_until: Option<NaiveDateTime>,
+    /// The IANA time zone the person's browser reported.
+    pub time_zone: Option<String>,
 }
 
 impl UserRow {
@@ -49,6 +51,7 @@ impl UserRow {
             email_verified: self.email_verified_at.is_some(),
             is_admin: false,
             impersonated_by: None,
+            time_zone: self.time_zone.clone(),
         }
     }
 
@@ -146,6 +149,18 @@ pub async fn update_profile(
     platform::with_conn!(db, conn => {
         diesel::update(users::table.find(user_id))
             .set((users::name.eq(name), users::locale.eq(locale), users::updated_at.eq(now)))
+            .execute(conn)
+            .await?;
+    });
+    Ok(())
+}
+
+/// Sets a user's time zone (an IANA name, checked by the caller).
+pub async fn update_time_zone(db: &Db, user_id: &str, time_zone: &str) -> Result<(), DbError> {
+    let now = now_utc();
+    platform::with_conn!(db, conn => {
+        diesel::update(users::table.find(user_id))
+            .set((users::time_zone.eq(time_zone), users::updated_at.eq(now)))
             .execute(conn)
             .await?;
     });
