@@ -136,6 +136,8 @@ test("filter, search, sort and paginate", async ({ page }) => {
   // Sort by title, then the other way round.
   await page.getByRole("link", { name: "Title" }).click();
   await expect(page).toHaveURL(/sort=title&dir=asc/);
+  // The address changes first; the list on screen stays until the sorted one has arrived.
+  await expect(page.getByTestId("todo-title").first()).toHaveText("Task 01");
   expect((await titles(page)).slice(0, 3)).toEqual(["Task 01", "Task 02", "Task 03"]);
   await page.getByRole("link", { name: "Title ↑" }).click();
   await expect(page).toHaveURL(/sort=title&dir=desc/);

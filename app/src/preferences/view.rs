@@ -49,11 +49,15 @@ pub fn report_time_zone(current: CurrentUserContext) {
                 return;
             }
             reported.set_value(Some(zone.clone()));
-            leptos::task::spawn_local(async move {
-                let input = super::model::SetTimeZoneInput { time_zone: zone };
-                if super::api::set_time_zone(input).await.is_ok() {
-                    current.refresh();
-                }
+            // After hydration: the request must not compete with the page's chunks, nor its
+            // answer re-render the shell while hydration walks it.
+            crate::ui::after_hydration(move || {
+                leptos::task::spawn_local(async move {
+                    let input = super::model::SetTimeZoneInput { time_zone: zone };
+                    if super::api::set_time_zone(input).await.is_ok() {
+                        current.refresh();
+                    }
+                });
             });
         });
     }

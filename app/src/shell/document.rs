@@ -135,7 +135,7 @@ pub fn App() -> impl IntoView {
 /// Marks the document once the wasm has taken over (every page on screen hydrated), so styles
 /// and tests can tell.
 pub fn mark_hydrated() {
-    super::lazy::hydration_done();
+    crate::ui::hydration_done();
     if let Some(root) = document().document_element() {
         let _ = root.set_attribute("data-hydrated", "true");
     }

@@ -9,7 +9,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_url};
 
-use crate::i18n::use_i18n;
+use crate::{i18n::use_i18n, ui::after_hydration};
 
 /// A page's chunk could not be loaded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,46 +91,6 @@ pub fn PageLoadError() -> impl IntoView {
                 </section>
             }
         })
-    }
-}
-
-thread_local! {
-    static HYDRATION: std::cell::RefCell<Hydration> =
-        const { std::cell::RefCell::new(Hydration::Running(Vec::new())) };
-}
-
-enum Hydration {
-    /// Work to do once the page is hydrated.
-    Running(Vec<Box<dyn FnOnce()>>),
-    Done,
-}
-
-/// Runs `task` once the page has been hydrated (at once if it has been, or on the server).
-fn after_hydration(task: impl FnOnce() + 'static) {
-    if !cfg!(feature = "hydrate") {
-        return;
-    }
-    let now = HYDRATION.with_borrow_mut(|state| match state {
-        Hydration::Running(tasks) => {
-            tasks.push(Box::new(task));
-            None
-        }
-        Hydration::Done => Some(task),
-    });
-    if let Some(task) = now {
-        task();
-    }
-}
-
-/// Called once the page has been hydrated: runs what waited for it.
-pub fn hydration_done() {
-    let tasks =
-        HYDRATION.with_borrow_mut(|state| match std::mem::replace(state, Hydration::Done) {
-            Hydration::Running(tasks) => tasks,
-            Hydration::Done => Vec::new(),
-        });
-    for task in tasks {
-        task();
     }
 }
 
