@@ -25,6 +25,11 @@ impl AuditEntry {
         Self { action, actor: Some(actor.to_owned()), target: None, details: serde_json::json!({}) }
     }
 
+    /// An entry for `action` done by no one in particular (a payment provider, a job).
+    pub fn system(action: &'static str) -> Self {
+        Self { action, actor: None, target: None, details: serde_json::json!({}) }
+    }
+
     /// Names the person the action concerned.
     #[must_use]
     pub fn target(mut self, user_id: &str) -> Self {

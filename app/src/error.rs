@@ -48,6 +48,8 @@ pub enum ErrorCode {
     SysConfigError,
     /// A backing service (database, Redis) is unavailable.
     SysServiceUnavailable,
+    /// A service we call (the payment provider) failed; its answer is logged, not shown.
+    SysProviderError,
     /// The browser could not reach the server.
     NetConnectionError,
     /// The server did not answer in time.
@@ -56,7 +58,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for exhaustive tests and documentation.
-    pub const ALL: [Self; 20] = [
+    pub const ALL: [Self; 21] = [
         Self::AuthUnauthenticated,
         Self::AuthForbidden,
         Self::AuthSessionExpired,
@@ -75,6 +77,7 @@ impl ErrorCode {
         Self::SysRateLimit,
         Self::SysConfigError,
         Self::SysServiceUnavailable,
+        Self::SysProviderError,
         Self::NetConnectionError,
         Self::NetTimeout,
     ];
@@ -100,6 +103,7 @@ impl ErrorCode {
             Self::SysRateLimit => "SYS_RATE_LIMIT",
             Self::SysConfigError => "SYS_CONFIG_ERROR",
             Self::SysServiceUnavailable => "SYS_SERVICE_UNAVAILABLE",
+            Self::SysProviderError => "SYS_PROVIDER_ERROR",
             Self::NetConnectionError => "NET_CONNECTION_ERROR",
             Self::NetTimeout => "NET_TIMEOUT",
         }
@@ -122,7 +126,7 @@ impl ErrorCode {
             Self::BizPaymentFailed => 402,
             Self::SysRateLimit => 429,
             Self::SysServerError | Self::SysConfigError => 500,
-            Self::NetConnectionError => 502,
+            Self::NetConnectionError | Self::SysProviderError => 502,
             Self::SysServiceUnavailable => 503,
             Self::NetTimeout => 504,
         }

@@ -10,7 +10,7 @@ use crate::state::AppState;
 /// The features' own HTTP routes, by path (under `/api/`, each checking its caller as the
 /// server functions do). The tenancy tests read the same list.
 pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
-    crate::todos::http::routes()
+    [crate::todos::http::routes(), crate::billing::http::routes()].concat()
 }
 
 /// Every feature's maintenance jobs.
@@ -19,6 +19,7 @@ pub fn jobs() -> Vec<Job> {
         &crate::auth::server::jobs::JOBS[..],
         &crate::invitations::jobs::JOBS[..],
         &crate::todos::jobs::JOBS[..],
+        &crate::billing::jobs::JOBS[..],
     ]
     .concat()
 }

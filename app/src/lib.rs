@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod api_error;
 pub mod auth;
+pub mod billing;
 pub mod error;
 pub mod forms;
 pub mod home;

@@ -85,6 +85,7 @@ fn every_indirect_key_exists() {
     keys.extend(app::ui::AUDIT_COLUMNS);
     keys.extend(Role::ALL.iter().map(|role| role.label_key()));
     keys.extend(app::todos::view::indirect_keys());
+    keys.extend(app::billing::view::indirect_keys());
     keys.extend(i18n::time::MONTH_KEYS);
     let mut owned: Vec<String> = Permission::ALL.iter().map(|p| p.label_key()).collect();
     owned.extend(AUDIT_ACTIONS.iter().map(|action| audit_action_key(action)));

@@ -179,6 +179,19 @@ pub struct Config {
     /// `ADMIN_EMAILS`: addresses (comma-separated, lower-cased) of the platform's
     /// administrators; an account with one of them and a confirmed address gets `/admin`.
     pub admin_emails: Vec<String>,
+    /// Billing settings.
+    pub billing: BillingConfig,
+}
+
+/// How organizations pay.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BillingConfig {
+    /// `BILLING_GRACE_DAYS` (7): how long a subscription whose payment failed (`past_due`)
+    /// keeps its plan's limits before the free plan's apply.
+    pub grace_period: Duration,
+    /// The secret provider webhooks are signed with (`POST /api/billing/webhook` answers 404
+    /// without one).
+    pub webhook_secret: Option<Secret>,
 }
 
 impl Config {
@@ -289,6 +302,12 @@ impl Config {
             )?,
             admin_emails,
             realtime_recheck: Duration::from_secs(number(&var, "REALTIME_RECHECK_SECONDS", 30, 1)?),
+            billing: BillingConfig {
+                grace_period: Duration::from_secs(
+                    number::<u64>(&var, "BILLING_GRACE_DAYS", 7, 0)? * 86_400,
+                ),
+                webhook_secret: None,
+            },
         })
     }
 

@@ -115,6 +115,10 @@ pub fn test_config(
         require_email_verification: defaults.require_email_verification,
         api_rate_limit_per_minute: defaults.api_rate_limit_per_minute,
         realtime_recheck: Duration::from_secs(30),
+        billing: crate::config::BillingConfig {
+            grace_period: Duration::from_secs(7 * 86_400),
+            webhook_secret: None,
+        },
         trust_proxy_headers: false,
         // A fresh Redis namespace, so counters never leak between tests (or runs).
         redis_prefix: new_prefix(),

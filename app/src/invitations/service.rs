@@ -27,7 +27,6 @@ use crate::{
         model::{OrgInput, OrgSummary},
         permissions::{Permission, Role},
         scope::{OrgId, OrgScope},
-        service::member_limit,
     },
     state::AppState,
     validation::validate,
@@ -131,17 +130,14 @@ pub async fn create(input: InviteInput) -> Result<InvitationInfo, AppError> {
         created_at: now,
         expires_at,
     };
-    let limit = member_limit(&platform, &org).await?;
-    match store::invite(&platform.db, org.id(), new, limit, &entry).await? {
+    match store::invite(&platform.db, org.id(), new, &entry).await? {
         Ok(()) => {}
         Err(InviteRefused::AlreadyMember) => {
             return Err(AppError::new(ErrorCode::BizDuplicateEntry)
                 .with_field("email", ErrorCode::BizDuplicateEntry)
                 .with_detail("reason", "already_member"));
         }
-        Err(InviteRefused::LimitReached(max)) => {
-            return Err(AppError::limit_exceeded("members", u64::try_from(max).unwrap_or(0)));
-        }
+        Err(InviteRefused::LimitReached(reached)) => return Err(reached.into()),
     }
     send_invitation(&platform, &org, email.as_str(), role, &secret).await?;
     tracing::info!(org_id = %org.id(), invitation = %id, "invitation sent");
@@ -245,6 +241,7 @@ pub async fn accept(input: InvitationTokenInput) -> Result<OrgSummary, AppError>
     let org_id = match store::accept(&platform.db, &hash, &auth.user.id, &auth.user.email).await? {
         Accepted::Joined(org_id) => org_id,
         Accepted::Invalid => return Err(token_invalid()),
+        Accepted::LimitReached(reached) => return Err(reached.into()),
         Accepted::OtherEmail => {
             return Err(AppError::new(ErrorCode::AuthForbidden)
                 .with_detail("reason", "invitation_other_email"));

@@ -14,6 +14,7 @@ use platform::{
 
 use crate::{
     audit::{AuditEntry, org_audit},
+    billing::limits::{self, LimitReached, entitled_plan},
     orgs::{lock::lock_org, scope::OrgId},
 };
 
@@ -62,18 +63,16 @@ pub struct NewInvitation<'a> {
 pub enum InviteRefused {
     /// The address already belongs to a member.
     AlreadyMember,
-    /// Members plus open invitations would exceed the organization's limit.
-    LimitReached(i64),
+    /// Members plus open invitations would exceed the plan's limit.
+    LimitReached(LimitReached),
 }
 
 /// Writes an invitation, replacing an open one for the same address, unless the address is a
-/// member already or the organization is full (`limit` counts members plus unexpired
-/// invitations). Runs under the organization's row lock so concurrent invitations count right.
+/// member already or the plan's member limit (members plus unexpired invitations) is reached. Runs under the organization's row lock so concurrent invitations count right.
 pub async fn invite(
     db: &Db,
     org_id: OrgId<'_>,
     new: NewInvitation<'_>,
-    limit: Option<i64>,
     entry: &AuditEntry,
 ) -> Result<Result<(), InviteRefused>, DbError> {
     platform::transaction!(db, conn => {
@@ -88,14 +87,8 @@ pub async fn invite(
         if member > 0 {
             return Ok(Err(InviteRefused::AlreadyMember));
         }
-        diesel::delete(
-            invitations::table
-                .filter(invitations::organization_id.eq(org_id.as_str()))
-                .filter(invitations::email.eq(new.email)),
-        )
-        .execute(conn)
-        .await?;
-        if let Some(limit) = limit {
+        let plan = entitled_plan!(conn, org_id.as_str(), new.created_at);
+        if let Some(max) = plan.limits().members {
             let members: i64 = memberships::table
                 .filter(memberships::organization_id.eq(org_id.as_str()))
                 .count()
@@ -104,13 +97,22 @@ pub async fn invite(
             let pending: i64 = invitations::table
                 .filter(invitations::organization_id.eq(org_id.as_str()))
                 .filter(invitations::expires_at.gt(new.created_at))
+                // An open invitation to the same address is replaced, not added to.
+                .filter(invitations::email.ne(new.email))
                 .count()
                 .get_result(conn)
                 .await?;
-            if members + pending >= limit {
-                return Ok(Err(InviteRefused::LimitReached(limit)));
+            if let Err(reached) = limits::check("members", Some(max), members + pending, 1) {
+                return Ok(Err(InviteRefused::LimitReached(reached)));
             }
         }
+        diesel::delete(
+            invitations::table
+                .filter(invitations::organization_id.eq(org_id.as_str()))
+                .filter(invitations::email.eq(new.email)),
+        )
+        .execute(conn)
+        .await?;
         diesel::insert_into(invitations::table)
             .values((invitations::organization_id.eq(org_id.as_str()), new))
             .execute(conn)
@@ -220,6 +222,8 @@ pub enum Accepted {
     Invalid,
     /// The invitation is for another address; it stays open.
     OtherEmail,
+    /// The organization's members already reach its plan's limit; the invitation stays open.
+    LimitReached(LimitReached),
 }
 
 /// Accepts the invitation with token hash `hash` for `user_id` (whose address is `email`):
@@ -241,6 +245,24 @@ pub async fn accept(db: &Db, hash: &str, user_id: &str, email: &str) -> Result<A
         }
         let org_id = invitation.organization_id.clone();
         lock_org!(conn, &org_id)?;
+        // Joining turns an open invitation into a member, so it is refused only when the
+        // members alone reach the plan's limit (after a downgrade or a lapsed payment).
+        let plan = entitled_plan!(conn, org_id.as_str(), now);
+        let members: i64 = memberships::table
+            .filter(memberships::organization_id.eq(&org_id))
+            .count()
+            .get_result(conn)
+            .await?;
+        let already: i64 = memberships::table
+            .find((&org_id, user_id))
+            .count()
+            .get_result(conn)
+            .await?;
+        if already == 0
+            && let Err(reached) = limits::check("members", plan.limits().members, members, 1)
+        {
+            return Ok(Accepted::LimitReached(reached));
+        }
         // Deleting by id and token in the locked transaction: of two concurrent accepts, only
         // one deletes the row.
         let deleted = diesel::delete(

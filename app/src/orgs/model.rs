@@ -222,7 +222,7 @@ pub struct ChangeRoleInput {
 }
 
 /// Every action the audit log records (`AuditEvent::action`).
-pub const AUDIT_ACTIONS: [&str; 12] = [
+pub const AUDIT_ACTIONS: [&str; 22] = [
     "organization.created",
     "organization.updated",
     "organization.deleted",
@@ -235,6 +235,16 @@ pub const AUDIT_ACTIONS: [&str; 12] = [
     "invitation.cancelled",
     "invitation.declined",
     "todos.bulk_deleted",
+    "billing.subscribed",
+    "billing.ended",
+    "billing.plan_changed",
+    "billing.cancel_scheduled",
+    "billing.resumed",
+    "billing.status_changed",
+    "billing.invoice_paid",
+    "billing.payment_failed",
+    "billing.payment_action_required",
+    "billing.trial_ending",
 ];
 
 /// The translation key of an audit action's label.

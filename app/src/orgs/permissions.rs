@@ -67,7 +67,7 @@ impl Role {
             P::TodosCreate | P::TodosUpdate | P::TodosDelete => {
                 matches!(self, Owner | Admin | Member)
             }
-            P::OrganizationRead | P::OrganizationLeave | P::TodosRead | P::BillingView => {
+            P::OrganizationRead | P::OrganizationLeave | P::TodosRead | P::BillingRead => {
                 matches!(self, Owner | Admin | Member | Viewer)
             }
         }
@@ -122,7 +122,7 @@ pub enum Permission {
     /// Assign todos to anyone.
     TodosAssign,
     /// See the plan and invoices.
-    BillingView,
+    BillingRead,
     /// Change the plan.
     BillingManage,
     /// Read the organization's audit log.
@@ -147,7 +147,7 @@ impl Permission {
         Self::TodosUpdate,
         Self::TodosDelete,
         Self::TodosAssign,
-        Self::BillingView,
+        Self::BillingRead,
         Self::BillingManage,
         Self::AuditRead,
     ];
@@ -175,7 +175,7 @@ impl Permission {
             Self::TodosUpdate => "todos:update",
             Self::TodosDelete => "todos:delete",
             Self::TodosAssign => "todos:assign",
-            Self::BillingView => "billing:view",
+            Self::BillingRead => "billing:read",
             Self::BillingManage => "billing:manage",
             Self::AuditRead => "audit:read",
         }
@@ -209,12 +209,12 @@ mod tests {
                 "todos:create",
                 "todos:update",
                 "todos:delete",
-                "billing:view"
+                "billing:read"
             ]
         );
         assert_eq!(
             granted(Role::Viewer),
-            ["organization:read", "organization:leave", "todos:read", "billing:view"]
+            ["organization:read", "organization:leave", "todos:read", "billing:read"]
         );
     }
 

@@ -133,33 +133,13 @@ pub async fn update(mut input: UpdateOrgInput) -> Result<OrgSummary, AppError> {
 #[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]
 pub async fn delete(input: OrgInput) -> Result<(), AppError> {
     let (platform, org) = OrgScope::enter(&input, Permission::OrganizationDelete).await?;
-    ensure_no_paid_subscription(&platform, &org).await?;
+    crate::billing::service::ensure_no_paid_subscription(&platform, &org).await?;
     let entry = AuditEntry::new("organization.deleted", org.user_id())
         .details(serde_json::json!({ "name": org.name(), "slug": org.slug() }));
     store::delete(&platform.db, org.id(), &entry).await?;
     tracing::info!(org_id = %org.id(), user_id = %org.user_id(), "organization deleted");
     redirect_after(None, "/orgs");
     Ok(())
-}
-
-/// Refuses (`BIZ_INVALID_STATE`, `details.reason = "paid_subscription"`) to delete an
-/// organization with an active paid subscription. Billing is not part of the schema yet, so no
-/// organization has one; the billing module fills this in.
-async fn ensure_no_paid_subscription(
-    _platform: &Platform,
-    _org: &OrgScope,
-) -> Result<(), AppError> {
-    Ok(())
-}
-
-/// The most people an organization may have (members plus open invitations), or `None` for no
-/// limit. Plans are not part of the schema yet, so there is none; the billing module fills this
-/// in from the organization's plan, and invitations already check it.
-pub(crate) async fn member_limit(
-    _platform: &Platform,
-    _org: &OrgScope,
-) -> Result<Option<i64>, AppError> {
-    Ok(None)
 }
 
 fn refused(error: ChangeRefused) -> AppError {

@@ -12,11 +12,11 @@ use super::{
     header::Header,
     lazy::{PageLoadError, PageLoadFailure},
     routes::{
-        AcceptInvitationRoute, AdminOrgsRoute, AdminUsersRoute, AuditRoute, CheckEmailRoute,
-        CodeSignInRoute, ConfirmEmailRoute, ForgotPasswordRoute, HomeRoute, MagicLinkRequestRoute,
-        MagicLinkRoute, OrgLayoutRoute, OrgOverviewRoute, OrgSettingsRoute, OrgsRoute,
-        ProfileRoute, ResetPasswordRoute, SecurityRoute, SignInRoute, SignUpRoute, TeamRoute,
-        TodoEditRoute, TodosRoute, VerifyEmailRoute,
+        AcceptInvitationRoute, AdminOrgsRoute, AdminUsersRoute, AuditRoute, BillingRoute,
+        CheckEmailRoute, CheckoutRoute, CodeSignInRoute, ConfirmEmailRoute, ForgotPasswordRoute,
+        HomeRoute, MagicLinkRequestRoute, MagicLinkRoute, OrgLayoutRoute, OrgOverviewRoute,
+        OrgSettingsRoute, OrgsRoute, ProfileRoute, ResetPasswordRoute, SecurityRoute, SignInRoute,
+        SignUpRoute, TeamRoute, TodoEditRoute, TodosRoute, VerifyEmailRoute,
     },
 };
 use crate::{
@@ -111,6 +111,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("admin") view={Lazy::<AdminUsersRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("admin/orgs") view={Lazy::<AdminOrgsRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("invitations/accept") view={Lazy::<AcceptInvitationRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("billing/checkout/:session") view={Lazy::<CheckoutRoute>::new()} ssr=SsrMode::Async />
                         // The organization is part of the URL, so each tab can work in another.
                         <ParentRoute path=path!("o/:slug") view={Lazy::<OrgLayoutRoute>::new()} ssr=SsrMode::Async>
                             <Route path=path!("") view={Lazy::<OrgOverviewRoute>::new()} ssr=SsrMode::Async />
@@ -119,6 +120,7 @@ pub fn App() -> impl IntoView {
                             <Route path=path!("team") view={Lazy::<TeamRoute>::new()} ssr=SsrMode::Async />
                             <Route path=path!("settings") view={Lazy::<OrgSettingsRoute>::new()} ssr=SsrMode::Async />
                             <Route path=path!("audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
+                            <Route path=path!("billing") view={Lazy::<BillingRoute>::new()} ssr=SsrMode::Async />
                         </ParentRoute>
                     </Routes>
                 </ErrorBoundary>

@@ -218,7 +218,7 @@ pub async fn create(input: CreateTodoInput) -> Result<Todo, AppError> {
     let (platform, org, draft) = OrgScope::enter_parsed(&input, Permission::TodosCreate).await?;
     let todo = prepare(&platform, &org, draft, "").await?;
     let now = platform::clock::now_utc();
-    store::insert(&platform.db, org.id(), todo.new_todo(&org, now)).await?;
+    store::insert_all(&platform.db, org.id(), &[todo.new_todo(&org, now)]).await??;
     let todo = todo.into_todo(&org, now);
     publish(&platform, &org, TodoEventKind::Created, vec![todo.id.clone()]).await;
     Ok(todo)
@@ -235,7 +235,7 @@ pub async fn bulk_create(input: BulkCreateInput) -> Result<Vec<Todo>, AppError> 
     }
     let now = platform::clock::now_utc();
     let rows: Vec<NewTodo<'_>> = prepared.iter().map(|todo| todo.new_todo(&org, now)).collect();
-    store::insert_all(&platform.db, org.id(), &rows).await?;
+    store::insert_all(&platform.db, org.id(), &rows).await??;
     tracing::info!(org_id = %org.id(), count = rows.len(), "todos created in bulk");
     let todos: Vec<Todo> = prepared.into_iter().map(|todo| todo.into_todo(&org, now)).collect();
     let ids = todos.iter().map(|todo| todo.id.clone()).collect();

@@ -17,7 +17,8 @@ use platform::{
 
 use crate::{
     audit::{AuditEntry, org_audit},
-    orgs::scope::OrgId,
+    billing::limits::{self, LimitReached, entitled_plan},
+    orgs::{lock::lock_org, scope::OrgId},
 };
 
 /// A todo as stored.
@@ -85,28 +86,32 @@ macro_rules! live {
     };
 }
 
-/// Inserts a todo into `org_id`.
-pub async fn insert(db: &Db, org_id: OrgId<'_>, new: NewTodo<'_>) -> Result<(), DbError> {
-    platform::with_conn!(db, conn => {
-        diesel::insert_into(todos::table)
-            .values((todos::organization_id.eq(org_id.as_str()), new))
-            .execute(conn)
-            .await?;
-    });
-    Ok(())
-}
-
-/// Inserts todos into `org_id`, all or none (one statement each: SQLite has no multi-row insert for rows
-/// with optional columns).
-pub async fn insert_all(db: &Db, org_id: OrgId<'_>, rows: &[NewTodo<'_>]) -> Result<(), DbError> {
+/// Inserts todos into `org_id`, all or none (one statement each: SQLite has no multi-row
+/// insert for rows with optional columns), unless they would take the organization past its
+/// plan's todo limit (counted under its lock, so concurrent creates cannot pass it together).
+pub async fn insert_all(
+    db: &Db,
+    org_id: OrgId<'_>,
+    rows: &[NewTodo<'_>],
+) -> Result<Result<(), LimitReached>, DbError> {
+    let now = now_utc();
+    let adding = u64::try_from(rows.len()).unwrap_or(u64::MAX);
     platform::transaction!(db, conn => {
+        let plan = entitled_plan!(conn, org_id.as_str(), now);
+        if let Some(max) = plan.limits().todos {
+            lock_org!(conn, org_id.as_str())?;
+            let used: i64 = live!(org_id).count().get_result(conn).await?;
+            if let Err(reached) = limits::check("todos", Some(max), used, adding) {
+                return Ok(Err(reached));
+            }
+        }
         for row in rows {
             diesel::insert_into(todos::table)
                 .values((todos::organization_id.eq(org_id.as_str()), *row))
                 .execute(conn)
                 .await?;
         }
-        Ok(())
+        Ok(Ok(()))
     })
 }
 

@@ -136,11 +136,99 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// An organization's billing: its customer and subscription at the provider, the plan its
+    /// limits follow (`entitled_plan` until `entitled_until`), the trial it used, its storage.
+    billing_accounts (organization_id) {
+        organization_id -> Text,
+        provider -> Text,
+        customer_id -> Nullable<Text>,
+        subscription_id -> Nullable<Text>,
+        plan -> Text,
+        billing_interval -> Nullable<Text>,
+        status -> Nullable<Text>,
+        current_period_end -> Nullable<Timestamp>,
+        cancel_at_period_end -> Bool,
+        trial_used_at -> Nullable<Timestamp>,
+        past_due_since -> Nullable<Timestamp>,
+        entitled_plan -> Text,
+        entitled_until -> Nullable<Timestamp>,
+        storage_bytes -> BigInt,
+        synced_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Provider events already applied (their ids), written with their effect.
+    billing_events (id) {
+        id -> Text,
+        organization_id -> Nullable<Text>,
+        event_type -> Text,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// The local provider's checkout sessions.
+    local_billing_sessions (id) {
+        id -> Text,
+        organization_id -> Text,
+        customer_id -> Text,
+        plan -> Text,
+        billing_interval -> Text,
+        trial -> Bool,
+        status -> Text,
+        card_last4 -> Nullable<Text>,
+        subscription_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// The local provider's subscriptions.
+    local_billing_subscriptions (id) {
+        id -> Text,
+        organization_id -> Text,
+        customer_id -> Text,
+        plan -> Text,
+        billing_interval -> Text,
+        status -> Text,
+        card_last4 -> Text,
+        current_period_start -> Timestamp,
+        current_period_end -> Timestamp,
+        cancel_at_period_end -> Bool,
+        trial_end -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// The local provider's invoices (amounts in minor units; negative for a credit).
+    local_billing_invoices (id) {
+        id -> Text,
+        organization_id -> Text,
+        customer_id -> Text,
+        subscription_id -> Text,
+        number -> Text,
+        description -> Text,
+        amount_minor -> BigInt,
+        currency -> Text,
+        status -> Text,
+        period_start -> Timestamp,
+        period_end -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(auth_tokens -> users (user_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(invitations -> organizations (organization_id));
+diesel::joinable!(billing_accounts -> organizations (organization_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
@@ -150,5 +238,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     invitations,
     admin_audit_log,
-    todos
+    todos,
+    billing_accounts,
+    billing_events,
+    local_billing_sessions,
+    local_billing_subscriptions,
+    local_billing_invoices
 );

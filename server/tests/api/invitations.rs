@@ -9,11 +9,13 @@ use common::{TestApp, TestOrg, TestUser, assert_error, audit_actions, block_on, 
 use diesel::{ExpressionMethods, QueryDsl};
 use platform::db::schema::invitations;
 
-/// A verified owner and their organization.
+/// A verified owner and their organization, on the pro plan: room for the invitations of
+/// these tests (billing.rs tests the free plan's limit).
 async fn owner_with_org(app: &TestApp, email: &str, name: &str) -> (TestUser, TestOrg) {
     let owner = app.user(email).await;
     app.verify(email).await;
     let org = app.org(&owner, name).await;
+    app.subscribe(&owner, &org, "pro").await;
     (owner, org)
 }
 

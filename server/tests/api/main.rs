@@ -10,6 +10,7 @@ mod account;
 mod admin;
 mod api_errors;
 mod auth;
+mod billing;
 mod config;
 mod health;
 mod input;

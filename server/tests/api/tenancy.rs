@@ -16,7 +16,9 @@ use app::orgs::permissions::Role;
 use axum::http::StatusCode;
 use common::{TestApp, TestOrg, TestResponse, TestUser, assert_error, block_on};
 use diesel::{ExpressionMethods, QueryDsl};
-use platform::db::schema::{audit_log, invitations, memberships, organizations, todos};
+use platform::db::schema::{
+    audit_log, billing_accounts, invitations, memberships, organizations, todos,
+};
 
 /// The ids a call is made with.
 struct Ids {
@@ -235,7 +237,69 @@ const ORG_CALLS: &[OrgCall] = &[
         allowed: WORKERS,
         permission: Some("todos:update"),
     },
+    OrgCall {
+        path: "/api/billing/subscription",
+        method: Method::Get,
+        input: |ids| format!("org={}", ids.org),
+        allowed: ALL,
+        permission: None,
+    },
+    OrgCall {
+        path: "/api/billing/usage",
+        method: Method::Get,
+        input: |ids| format!("org={}", ids.org),
+        allowed: ALL,
+        permission: None,
+    },
+    OrgCall {
+        path: "/api/billing/invoices",
+        method: Method::Get,
+        input: |ids| format!("org={}", ids.org),
+        allowed: ALL,
+        permission: None,
+    },
+    OrgCall {
+        path: "/api/billing/checkout",
+        method: Method::Post,
+        input: |ids| format!("org={}&plan=pro&interval=monthly", ids.org),
+        allowed: MANAGERS,
+        permission: Some("billing:manage"),
+    },
+    OrgCall {
+        path: "/api/billing/portal",
+        method: Method::Post,
+        input: |ids| format!("org={}", ids.org),
+        allowed: MANAGERS,
+        permission: Some("billing:manage"),
+    },
+    OrgCall {
+        path: "/api/billing/cancel",
+        method: Method::Post,
+        input: |ids| format!("org={}", ids.org),
+        allowed: MANAGERS,
+        permission: Some("billing:manage"),
+    },
+    OrgCall {
+        path: "/api/billing/resume",
+        method: Method::Post,
+        input: |ids| format!("org={}", ids.org),
+        allowed: MANAGERS,
+        permission: Some("billing:manage"),
+    },
+    OrgCall {
+        path: "/api/billing/change-plan",
+        method: Method::Post,
+        input: |ids| format!("org={}&plan=business&interval=annual", ids.org),
+        allowed: MANAGERS,
+        permission: Some("billing:manage"),
+    },
 ];
+
+/// The calls whose organization must not have a subscription (a checkout would make a second
+/// one; a paid organization cannot be deleted): every other organization of
+/// the matrix subscribes to pro first (its seven people and invitations need more than the
+/// free plan's two, and cancel, resume and change-plan act on a running subscription).
+const UNSUBSCRIBED: &[&str] = &["/api/billing/checkout", "/api/orgs/delete"];
 
 impl OrgCall {
     async fn call(&self, app: &TestApp, ids: &Ids, cookie: &str) -> TestResponse {
@@ -380,7 +444,20 @@ async fn snapshot(app: &TestApp, org: &str) -> String {
         let audit: i64 = platform::with_conn!(db, conn => {
             audit_log::table.filter(audit_log::organization_id.eq(org)).count().get_result(conn).await?
         });
-        Ok(format!("{org_row:?} {members:?} {invites:?} {todo_rows:?} audit={audit}"))
+        let billing: Vec<(String, Option<String>, bool, Option<String>)> =
+            platform::with_conn!(db, conn => {
+                billing_accounts::table
+                    .filter(billing_accounts::organization_id.eq(org))
+                    .select((
+                        billing_accounts::plan,
+                        billing_accounts::status,
+                        billing_accounts::cancel_at_period_end,
+                        billing_accounts::customer_id,
+                    ))
+                    .load(conn)
+                    .await?
+            });
+        Ok(format!("{org_row:?} {members:?} {invites:?} {todo_rows:?} audit={audit} {billing:?}"))
     }
     .await;
     state.expect("snapshot")
@@ -389,7 +466,12 @@ async fn snapshot(app: &TestApp, org: &str) -> String {
 #[test]
 fn each_role_gets_exactly_what_the_permission_table_grants() {
     block_on(async {
-        for app in TestApp::each_backend_with(|c| c.require_email_verification = false).await {
+        // The owner's session sets up hundreds of organizations a minute: no API limit here.
+        let setup = |c: &mut platform::Config| {
+            c.require_email_verification = false;
+            c.api_rate_limit_per_minute = 1_000_000;
+        };
+        for app in TestApp::each_backend_with(setup).await {
             let backend = app.backend();
             let people = People::sign_up(&app).await;
             for (n, call) in ORG_CALLS.iter().enumerate() {
@@ -397,6 +479,10 @@ fn each_role_gets_exactly_what_the_permission_table_grants() {
                     // A fresh organization for every attempt: allowed calls change things.
                     let ids =
                         organization(&app, &people, "owner", &format!("Matrix+{n}+{role}")).await;
+                    if !UNSUBSCRIBED.contains(&call.path) {
+                        let org = TestOrg { id: ids.org.clone(), slug: ids.slug.clone() };
+                        app.subscribe(people.get("owner"), &org, "pro").await;
+                    }
                     let before = snapshot(&app, &ids.org).await;
                     let response = call.call(&app, &ids, people.cookie(role)).await;
                     let label = format!("{backend} {role} {}", call.path);
@@ -429,6 +515,7 @@ fn no_call_reaches_into_another_organization() {
             let b_member = app.user("b-member@example.com").await;
             let b = {
                 let org = app.org(&b_owner, "Tenant B").await;
+                app.subscribe(&b_owner, &org, "pro").await;
                 app.join(&org, &b_member, Role::Member).await;
                 let form = format!("org={}&email=b-pending%40example.com&role=viewer", org.id);
                 let invited =
@@ -518,6 +605,19 @@ const NOT_ORG_SCOPED: &[(&str, &str)] = &[
     ("/api/admin/impersonate", "platform administration, behind AdminScope (admin.rs)"),
     ("/api/admin/impersonate/stop", "the administrator behind an impersonation (admin.rs)"),
     ("/api/admin/events", "platform administration, behind AdminScope (admin.rs)"),
+    ("/api/billing/webhook", "the payment provider's signature is the credential (billing.rs)"),
+    (
+        "/api/billing/local/session",
+        "the local checkout session's organization, entered with billing:manage (billing.rs)",
+    ),
+    (
+        "/api/billing/local/pay",
+        "the local checkout session's organization, entered with billing:manage (billing.rs)",
+    ),
+    (
+        "/api/billing/local/confirm",
+        "the local checkout session's organization, entered with billing:manage (billing.rs)",
+    ),
     (
         "/api/ws/todos",
         "organization-scoped, a WebSocket: membership and todos:read at the handshake and on \

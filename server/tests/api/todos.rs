@@ -15,9 +15,12 @@ use axum::{
 use common::{TestApp, TestResponse, TestUser, assert_error, block_on, encode, titles};
 
 /// A signed-in owner and their organization's id.
+/// An owner and their organization, on the business plan: these tests are about todos, not
+/// the free plan's limit of ten (billing.rs tests that).
 async fn owner_and_org(app: &TestApp) -> (TestUser, String) {
     let owner = app.user("owner@example.com").await;
     let org = app.org(&owner, "Todo Co").await;
+    app.subscribe(&owner, &org, "business").await;
     (owner, org.id)
 }
 

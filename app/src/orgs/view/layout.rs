@@ -83,6 +83,9 @@ fn OrgHeader(org: OrgSummary) -> impl IntoView {
     if role.can(Permission::AuditRead) {
         tabs.push((format!("{base}/audit"), "org-tab-audit"));
     }
+    if role.can(Permission::BillingRead) {
+        tabs.push((format!("{base}/billing"), "org-tab-billing"));
+    }
     view! {
         <PageHeader
             title=org.name.clone()

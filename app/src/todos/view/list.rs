@@ -11,6 +11,7 @@ use super::{
     table::{Page, Table},
 };
 use crate::{
+    error::ErrorCode,
     forms::{FormAlert, form_error},
     i18n::use_i18n,
     orgs::{
@@ -142,10 +143,22 @@ fn QuickAdd(page: Page, create: ServerAction<CreateTodo>, names: Names) -> impl 
     let me =
         crate::auth::view::use_current_user().get_untracked().map(|u| u.id).unwrap_or_default();
     let title_invalid = move || error.get().is_some_and(|e| !e.field("title").is_empty());
+    // The plan's limit reached: the way to a larger one.
+    let billing = format!("/o/{}/billing", org.slug);
+    let limit_reached = move || {
+        error.get().filter(|e| e.code == ErrorCode::BizLimitExceeded).map(|_| {
+            view! {
+                <p class="form-alert-next" data-testid="limit-upgrade">
+                    <A href=billing.clone()>{move || i18n.t("billing-see-plans")}</A>
+                </p>
+            }
+        })
+    };
     view! {
         <ActionForm action=create node_ref=form attr:class="quick-add" attr:novalidate=true attr:aria-labelledby="quick-add-title">
             <h3 id="quick-add-title" class="visually-hidden">{move || i18n.t("todos-add-title")}</h3>
             <FormAlert error />
+            {limit_reached}
             <input type="hidden" name="org" value=org.id.clone() />
             <div class="field quick-add-title" class:invalid=title_invalid>
                 <label for="todo-new-title">{move || i18n.t("todos-field-title")}</label>
