@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type BrowserContext, type Page } from "@playwright/test";
 import { accessibilityProblems } from "./a11y";
-import { expect, test, waitForHydration } from "./fixtures";
+import { checkoutSession, expect, test, waitForHydration } from "./fixtures";
 import { describeLoad, initialLoad, member } from "./load";
 
 /** The initial-load budgets (bytes on the wire with `Accept-Encoding: br`), by page. */
@@ -114,7 +114,7 @@ test.describe("every route loads cleanly on its own", () => {
     "/invitations/accept",
     "/confirm-email",
   ];
-  const signedIn = (slug: string, todo: string) => [
+  const signedIn = (slug: string, todo: string, session: string) => [
     "/orgs",
     "/account",
     "/account/security",
@@ -126,6 +126,8 @@ test.describe("every route loads cleanly on its own", () => {
     `/o/${slug}/team`,
     `/o/${slug}/settings`,
     `/o/${slug}/audit`,
+    `/o/${slug}/billing`,
+    `/billing/checkout/${session}`,
   ];
 
   /**
@@ -216,14 +218,15 @@ test.describe("every route loads cleanly on its own", () => {
     });
   }
 
-  for (const [index, label] of signedIn("{org}", "{todo}").entries()) {
+  for (const [index, label] of signedIn("{org}", "{todo}", "{session}").entries()) {
     test(`as a member of an organization: ${label}`, async ({ browser }) => {
-      const { context: setup, slug, todo } = await member(browser, "routes");
+      const { context: setup, slug, org, todo } = await member(browser, "routes");
+      const session = label.includes("{session}") ? await checkoutSession(setup.request, org) : "";
       const state = await setup.storageState();
       await setup.close();
       // A cold cache for the page, with the member's session.
       const context = await browser.newContext({ storageState: state });
-      const problems = await visit(context, signedIn(slug, todo)[index]);
+      const problems = await visit(context, signedIn(slug, todo, session)[index]);
       await context.close();
       expect(problems).toEqual([]);
     });

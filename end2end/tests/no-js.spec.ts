@@ -151,3 +151,41 @@ test("todos: create, complete and delete as plain forms", async ({ page }) => {
   await page.getByRole("button", { name: "Delete “Water the plants”" }).click();
   await expect(page.getByTestId("todos-empty")).toBeVisible();
 });
+
+test("billing works as plain forms: upgrade through the checkout page, then cancel", async ({ page }) => {
+  const json = { accept: "application/json" };
+  const signedUp = await page.request.post("/api/auth/sign-up", {
+    form: { name: "Plain Payer", email: uniqueEmail("nojs-billing"), password: "correct horse battery" },
+    headers: json,
+  });
+  expect(signedUp.status()).toBe(200);
+  const slug = `nojs-billing-${Date.now()}`;
+  const created = await page.request.post("/api/orgs/create", {
+    form: { name: "Plain Co", slug },
+    headers: json,
+  });
+  expect(created.status()).toBe(200);
+
+  await page.goto(`/o/${slug}/billing`);
+  await expect(page.getByTestId("plan-name")).toHaveText("Free");
+  await page.getByTestId("upgrade-pro").click();
+  await expect(page).toHaveURL(/\/billing\/checkout\/cs_local_/);
+  // A declined card comes back to the checkout page with the reason.
+  await page.getByLabel("Card number").fill("4000 0000 0000 9995");
+  await page.getByRole("button", { name: "Pay" }).click();
+  await expect(page.getByRole("alert")).toHaveText(
+    "The payment did not go through. The card has insufficient funds.",
+  );
+  await page.getByLabel("Card number").fill("4242 4242 4242 4242");
+  await page.getByRole("button", { name: "Pay" }).click();
+  await expect(page).toHaveURL(new RegExp(`/o/${slug}/billing\\?checkout=success$`));
+  await expect(page.getByTestId("plan-name")).toHaveText("Pro");
+  await expect(page.getByTestId("plan-status")).toHaveText("Active");
+
+  await page.getByTestId("cancel").click();
+  await expect(page).toHaveURL(new RegExp(`/o/${slug}/billing$`));
+  await expect(page.getByTestId("billing-date")).toContainText("Ends on");
+  await page.getByTestId("resume").click();
+  await expect(page.getByTestId("billing-date")).toContainText("Renews on");
+  await expect(page.locator("html")).not.toHaveAttribute("data-hydrated", "true");
+});

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { type Browser, type Page } from "@playwright/test";
-import { expect, test, uniqueEmail, waitForHydration, watchForErrors } from "./fixtures";
+import { expect, subscribe, test, uniqueEmail, waitForHydration, watchForErrors } from "./fixtures";
 
 const PASSWORD = "correct horse battery";
 
@@ -123,6 +123,8 @@ test("filter, search, sort and paginate", async ({ page }) => {
     priority: ["low", "medium", "high", "urgent"][i % 4],
     description: i === 6 ? "Contains the Needle word" : undefined,
   }));
+  // More than the free plan's 10.
+  await subscribe(page.request, org);
   await bulkCreate(page, org, items);
   await openTodos(page, path);
 

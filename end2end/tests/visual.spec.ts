@@ -141,6 +141,16 @@ const SHOTS: Shot[] = [
     ],
   },
   {
+    name: "billing",
+    path: `/o/${ORG.slug}/billing`,
+    signedIn: true,
+    ready: async (page) => {
+      await expect(page.getByTestId("usage-todos")).toContainText(`${TODOS.length} of 10`);
+      await expect(page.getByTestId("invoices-empty")).toBeVisible();
+    },
+    mask: () => [],
+  },
+  {
     name: "account",
     path: "/account",
     signedIn: true,

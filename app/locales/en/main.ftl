@@ -522,7 +522,6 @@ billing-reason-already-subscribed = This organization already has a subscription
 billing-reason-trial-used = This organization has already used its free trial.
 billing-reason-checkout-closed = This checkout has expired. Start again from the billing page.
 billing-reason-no-subscription = This organization has no running subscription.
-billing-reason-paid-subscription = Cancel the paid subscription first.
 billing-see-plans = See plans
 checkout-title = Checkout
 checkout-summary = { $plan } for { $org }, { $price }.

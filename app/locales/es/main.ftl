@@ -519,7 +519,6 @@ billing-reason-already-subscribed = Esta organización ya tiene una suscripción
 billing-reason-trial-used = Esta organización ya ha usado su prueba gratuita.
 billing-reason-checkout-closed = Este pago ha caducado. Vuelve a empezar desde la página de facturación.
 billing-reason-no-subscription = Esta organización no tiene una suscripción en curso.
-billing-reason-paid-subscription = Cancela primero la suscripción de pago.
 billing-see-plans = Ver planes
 checkout-title = Pago
 checkout-summary = { $plan } para { $org }, { $price }.

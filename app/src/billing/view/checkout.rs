@@ -14,9 +14,10 @@ use crate::{
     account::view::RequireUser,
     billing::{
         api::{ConfirmCheckout, PayCheckout, get_checkout_session},
-        model::{CheckoutSession, SessionInput, format_money},
+        model::{CheckoutSession, Payment, SessionInput, format_money},
         plans::Interval,
     },
+    error::AppError,
     forms::{Field, Submit, form_error},
     i18n::use_i18n,
     ui::{AuthCard, Loaded},
@@ -41,33 +42,59 @@ pub fn CheckoutPage() -> impl IntoView {
         move || (id.get(), reload.get()),
         |(session, _)| get_checkout_session(SessionInput { session }),
     );
+    // The actions outlive each rendering of the session, so a refusal stays on screen when
+    // the page shows the session again.
+    let pay = ServerAction::<PayCheckout>::new();
+    let confirm = ServerAction::<ConfirmCheckout>::new();
+    let (pay_error, confirm_error) = (form_error(pay), form_error(confirm));
+    let confirmed_last = RwSignal::new(false);
+    let error = Signal::derive(move || {
+        // Without JavaScript, the refused form's error comes back in the address.
+        if confirmed_last.get() {
+            confirm_error.get()
+        } else {
+            pay_error.get().or_else(|| confirm_error.get())
+        }
+    });
+    let navigate = use_navigate();
+    let after = move |answer: Option<Result<Payment, AppError>>, confirming: bool| {
+        let Some(answer) = answer else { return };
+        confirmed_last.set(confirming);
+        match answer {
+            Ok(payment) if payment.status == "complete" => {
+                navigate(&payment.redirect, NavigateOptions::default());
+            }
+            // A step to confirm, or a confirmation refused: the session's state changed.
+            Ok(_) => reload.update(|n| *n += 1),
+            Err(_) if confirming => reload.update(|n| *n += 1),
+            Err(_) => {}
+        }
+    };
+    let after_confirm = after.clone();
+    Effect::new(move |_| after(pay.value().get(), false));
+    Effect::new(move |_| after_confirm(confirm.value().get(), true));
+    let actions = Actions { pay, confirm, error };
     view! {
         <RequireUser>
             <AuthCard id="checkout-title" title="checkout-title">
-                <Loaded resource=session ok=move |session: CheckoutSession| view! { <Checkout session reload /> } />
+                <Loaded resource=session ok={move |session: CheckoutSession| view! { <Checkout session actions /> }} />
             </AuthCard>
         </RequireUser>
     }
 }
 
+/// The checkout page's two actions and the error of the one used last.
+#[derive(Clone, Copy)]
+struct Actions {
+    pay: ServerAction<PayCheckout>,
+    confirm: ServerAction<ConfirmCheckout>,
+    error: Signal<Option<AppError>>,
+}
+
 #[component]
-fn Checkout(session: CheckoutSession, reload: RwSignal<u32>) -> impl IntoView {
+fn Checkout(session: CheckoutSession, actions: Actions) -> impl IntoView {
     let i18n = use_i18n();
-    let pay = ServerAction::<PayCheckout>::new();
-    let confirm = ServerAction::<ConfirmCheckout>::new();
-    let pay_error = form_error(pay);
-    let confirm_error = form_error(confirm);
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        let answer = pay.value().get().or_else(|| confirm.value().get());
-        if let Some(Ok(payment)) = answer {
-            if payment.status == "complete" {
-                navigate(&payment.redirect, NavigateOptions::default());
-            } else {
-                reload.update(|n| *n += 1);
-            }
-        }
-    });
+    let Actions { pay, confirm, error } = actions;
     let per = match session.interval {
         Interval::Monthly => "billing-per-monthly",
         Interval::Annual => "billing-per-annual",
@@ -109,7 +136,7 @@ fn Checkout(session: CheckoutSession, reload: RwSignal<u32>) -> impl IntoView {
             let (approve_id, refuse_id) = (session.id.clone(), session.id.clone());
             view! {
             <p data-testid="checkout-confirm">{i18n.t("checkout-confirm-intro")}</p>
-            <BillingAlert error=confirm_error />
+            <BillingAlert error />
             <div class="form-actions">
                 <ActionForm action=confirm>
                     <input type="hidden" name="session" value=approve_id />
@@ -134,9 +161,9 @@ fn Checkout(session: CheckoutSession, reload: RwSignal<u32>) -> impl IntoView {
                 .collect_view();
             view! {
                 <ActionForm action=pay attr:novalidate=true>
-                    <BillingAlert error=pay_error />
+                    <BillingAlert error />
                     <input type="hidden" name="session" value=pay_id />
-                    <Field name="card" label="checkout-card" error=pay_error autocomplete="cc-number" inputmode="numeric" maxlength=32 />
+                    <Field name="card" label="checkout-card" error autocomplete="cc-number" inputmode="numeric" maxlength=32 />
                     <Submit label="checkout-pay" pending=pay.pending() />
                 </ActionForm>
                 <details class="test-cards">

@@ -3,7 +3,7 @@
 //! buttons; everyone else sees the same page without them (the server refuses them anyway).
 
 use leptos::{form::ActionForm, prelude::*};
-use leptos_router::{NavigateOptions, components::A, hooks::use_navigate};
+use leptos_router::{NavigateOptions, hooks::use_navigate};
 
 use super::format_bytes;
 use crate::{
@@ -25,11 +25,11 @@ use crate::{
         permissions::Permission,
         view::WithOrg,
     },
-    ui::{Banner, DataTable, EmptyState, Loaded, Time, Tone},
+    ui::{DataTable, EmptyState, Loaded, Time},
 };
 
 /// The translation key of each refusal reason the billing forms explain.
-pub const DECLINE_KEYS: [(&str, &str); 8] = [
+pub const DECLINE_KEYS: [(&str, &str); 7] = [
     ("card_declined", "billing-reason-card-declined"),
     ("insufficient_funds", "billing-reason-insufficient-funds"),
     ("authentication_failed", "billing-reason-authentication-failed"),
@@ -37,7 +37,6 @@ pub const DECLINE_KEYS: [(&str, &str); 8] = [
     ("trial_used", "billing-reason-trial-used"),
     ("checkout_closed", "billing-reason-checkout-closed"),
     ("no_subscription", "billing-reason-no-subscription"),
-    ("paid_subscription", "billing-reason-paid-subscription"),
 ];
 
 /// What went wrong with a billing action, in words: the code's message and, where the error
@@ -98,9 +97,9 @@ pub fn BillingPage() -> impl IntoView {
 }
 
 /// Goes to `url`: a page of this app through the router, a provider's page by loading it.
-fn follow(url: &str) {
+fn follow(navigate: &impl Fn(&str, NavigateOptions), url: &str) {
     if url.starts_with('/') {
-        use_navigate()(url, NavigateOptions::default());
+        navigate(url, NavigateOptions::default());
     } else {
         #[cfg(feature = "hydrate")]
         let _ = window().location().set_href(url);
@@ -136,9 +135,9 @@ fn Billing(org: OrgSummary) -> impl IntoView {
         <section class="billing" aria-labelledby="billing-title">
             <h2 id="billing-title">{move || i18n.t("billing-title")}</h2>
             <Show when=move || paid.get().as_deref() == Some("success")>
-                <Banner testid="checkout-success">
-                    <p>{move || i18n.t("billing-checkout-success")}</p>
-                </Banner>
+                <p class="callout" role="status" data-testid="checkout-success">
+                    {move || i18n.t("billing-checkout-success")}
+                </p>
             </Show>
             <Loaded
                 resource=subscription
@@ -186,9 +185,9 @@ fn Current(
     let past_due = (sub.status == Some(SubscriptionStatus::PastDue)).then(|| {
         let until = sub.grace_until.clone().unwrap_or_default();
         view! {
-            <Banner tone=Tone::Warning testid="past-due">
-                <p>{move || i18n.t("billing-past-due")} " " <Time at=until.clone() /></p>
-            </Banner>
+            <p class="callout callout-warning" role="alert" data-testid="past-due">
+                {move || i18n.t("billing-past-due")} " " <Time at=until.clone() />
+            </p>
         }
     });
     let dates = match (status, sub.cancel_at_period_end) {
@@ -278,9 +277,9 @@ fn UsageBars(usage: Usage) -> impl IntoView {
         <section class="settings-block" aria-labelledby="usage-title">
             <h3 id="usage-title">{move || i18n.t("billing-usage-title")}</h3>
             {limited.then(|| view! {
-                <Banner tone=Tone::Warning testid="limit-reached">
-                    <p>{move || i18n.t("billing-limit-reached")}</p>
-                </Banner>
+                <p class="callout callout-warning" role="status" data-testid="limit-reached">
+                    {move || i18n.t("billing-limit-reached")}
+                </p>
             })}
             {usage_line(i18n, "todos", usage.todos, false)}
             {usage_line(i18n, "members", usage.members, false)}
@@ -311,9 +310,10 @@ fn Plans(
     let change = ServerAction::<ChangePlan>::new();
     let checkout_error = form_error(checkout);
     let change_error = form_error(change);
+    let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(redirect)) = checkout.value().get() {
-            follow(&redirect.url);
+            follow(&navigate, &redirect.url);
         }
     });
     Effect::new(move |_| {
@@ -328,10 +328,11 @@ fn Plans(
                 Interval::Monthly => "billing-monthly",
                 Interval::Annual => "billing-annual",
             };
+            // Plain links: the router's would all be current (one path, another query).
             view! {
-                <A href=href attr:class="segment" attr:aria-current=move || (interval.get() == each).then_some("true")>
+                <a href=href class="segment" aria-current=move || (interval.get() == each).then_some("true")>
                     {move || i18n.t(key)}
-                </A>
+                </a>
             }
         })
         .collect_view();
