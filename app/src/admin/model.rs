@@ -66,7 +66,7 @@ pub struct AdminOrg {
     pub slug: String,
     /// Members.
     pub members: i64,
-    /// Its plan (`free` until billing exists).
+    /// The plan it is on now: `free`, `pro` or `business`.
     pub plan: String,
     /// Created (`YYYY-MM-DD`).
     pub created_at: String,

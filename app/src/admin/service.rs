@@ -20,6 +20,7 @@ use crate::{
         session,
         store::UserRow,
     },
+    billing::plans::Plan,
     error::{AppError, ErrorCode},
     state::AppState,
 };
@@ -81,12 +82,12 @@ pub async fn orgs(input: SearchInput) -> Result<OrgPage, AppError> {
         store::search_orgs(&platform.db, &admin, q.as_deref(), offset, ADMIN_PAGE_SIZE).await?;
     let ids: Vec<String> = rows.iter().map(|org| org.id.clone()).collect();
     let counts = store::member_counts(&platform.db, &admin, &ids).await?;
+    let plans = store::plans(&platform.db, &admin, &ids).await?;
     let orgs = rows
         .into_iter()
         .map(|org| AdminOrg {
             members: counts.get(&org.id).copied().unwrap_or(0),
-            // Plans arrive with billing; until then every organization is on the free plan.
-            plan: "free".to_owned(),
+            plan: plans.get(&org.id).copied().unwrap_or(Plan::Free).as_str().to_owned(),
             created_at: org.created_at.format("%Y-%m-%d").to_string(),
             id: org.id,
             name: org.name,

@@ -13,7 +13,7 @@ use platform::{
     Db, DbError,
     clock::now_utc,
     db::{
-        schema::{admin_audit_log, memberships, organizations, users},
+        schema::{admin_audit_log, billing_accounts, memberships, organizations, users},
         text::{contains_pattern, lower},
     },
 };
@@ -24,6 +24,7 @@ use super::scope::AdminScope;
 use crate::{
     audit::{AuditEntry, admin_audit},
     auth::server::store::UserRow,
+    billing::{limits::effective, plans::Plan},
     orgs::store::OrgRow,
 };
 
@@ -128,6 +129,30 @@ pub async fn member_counts(
             .await?
     });
     Ok(rows.into_iter().collect())
+}
+
+/// The plan each of these organizations is on now (those without a billing account: free).
+pub async fn plans(
+    db: &Db,
+    _admin: &AdminScope,
+    org_ids: &[String],
+) -> Result<HashMap<String, Plan>, DbError> {
+    let now = now_utc();
+    let rows: Vec<(String, String, Option<NaiveDateTime>)> = platform::with_conn!(db, conn => {
+        billing_accounts::table
+            .filter(billing_accounts::organization_id.eq_any(org_ids))
+            .select((
+                billing_accounts::organization_id,
+                billing_accounts::entitled_plan,
+                billing_accounts::entitled_until,
+            ))
+            .load(conn)
+            .await?
+    });
+    Ok(rows
+        .into_iter()
+        .map(|(org, plan, until)| (org, effective(Some((plan, until)), now)))
+        .collect())
 }
 
 /// Records `entry` on its own.

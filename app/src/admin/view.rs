@@ -15,8 +15,9 @@ use super::{
 use crate::{
     account::view::RequireUser,
     auth::view::{continue_after, use_current_user},
+    billing::plans::Plan,
     forms::{FormAlert, form_error, query_param},
-    i18n::use_i18n,
+    i18n::{I18n, use_i18n},
     ui::{Banner, Confirm, DataTable, Loaded, PageHeader, Tabs, Time, Tone},
 };
 
@@ -295,6 +296,11 @@ fn UserRow(user: AdminUser, actions: UserActions) -> impl IntoView {
     .into_any()
 }
 
+/// A plan's name, from its wire name.
+fn plan_name(i18n: I18n, plan: &str) -> String {
+    plan.parse::<Plan>().map_or_else(|()| plan.to_owned(), |plan| i18n.t(plan.label_key()))
+}
+
 /// `/admin/orgs`: organizations with member counts and plan.
 #[component]
 pub fn AdminOrgsPage() -> impl IntoView {
@@ -308,6 +314,7 @@ pub fn AdminOrgsPage() -> impl IntoView {
 
 #[component]
 fn AdminOrgs() -> impl IntoView {
+    let i18n = use_i18n();
     let input = search_input();
     let orgs = Resource::new(move || input.get(), admin_orgs);
     view! {
@@ -328,7 +335,7 @@ fn AdminOrgs() -> impl IntoView {
                                         <td>{org.name}</td>
                                         <td><code>{org.slug}</code></td>
                                         <td data-testid="org-members">{org.members}</td>
-                                        <td>{org.plan}</td>
+                                        <td>{plan_name(i18n, &org.plan)}</td>
                                         <td><Time at=org.created_at /></td>
                                     </tr>
                                 }

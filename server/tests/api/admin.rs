@@ -82,11 +82,14 @@ fn only_confirmed_admin_addresses_administer() {
             assert_error(&bad, StatusCode::BAD_REQUEST, "VAL_INVALID_FORMAT");
 
             // Organizations with member counts and plan.
-            app.org(&user, "Alice Co").await;
+            let alice_co = app.org(&user, "Alice Co").await;
             let orgs = app.get_by(&admin, "/api/admin/orgs?q=alice-co").await.json();
             assert_eq!(orgs["total"], 1, "{backend}");
             assert_eq!(orgs["orgs"][0]["members"], 1);
             assert_eq!(orgs["orgs"][0]["plan"], "free");
+            app.subscribe(&user, &alice_co, "pro").await;
+            let orgs = app.get_by(&admin, "/api/admin/orgs?q=alice-co").await.json();
+            assert_eq!(orgs["orgs"][0]["plan"], "pro");
             assert_eq!(
                 app.get_by(&admin, "/api/admin/users?q=alice").await.json()["users"][0]["organizations"],
                 1
