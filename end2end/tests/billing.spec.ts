@@ -1,5 +1,5 @@
 import { type APIRequestContext, type Page } from "@playwright/test";
-import { expect, test, uniqueEmail, waitForHydration, watchForErrors } from "./fixtures";
+import { expect, subscribe, test, uniqueEmail, waitForHydration, watchForErrors } from "./fixtures";
 
 const PASSWORD = "correct horse battery";
 const json = { accept: "application/json" };
@@ -129,4 +129,17 @@ test("a card that asks the cardholder to confirm", async ({ page }) => {
   await pay(page, "4000 0025 0000 3155");
   await page.getByRole("button", { name: "Confirm payment" }).click();
   await expect(page.getByTestId("plan-name")).toHaveText("Business");
+});
+
+test("an open billing page follows a change made elsewhere", async ({ page }) => {
+  const { org, slug } = await ownerOfNewOrg(page.request, "live");
+  await openBilling(page, slug);
+  await expect(page.locator("section.billing")).toHaveAttribute("data-live", "live");
+  await expect(page.getByTestId("plan-name")).toHaveText("Free");
+  // Another tab, a teammate or the provider: here, the API.
+  await subscribe(page.request, org, "pro");
+  await expect(page.getByTestId("plan-name")).toHaveText("Pro");
+  const cancelled = await page.request.post("/api/billing/cancel", { form: { org }, headers: json });
+  expect(cancelled.status()).toBe(200);
+  await expect(page.getByTestId("billing-date")).toContainText("Ends on");
 });

@@ -41,8 +41,12 @@ export async function waitForHydration(page: Page): Promise<void> {
 export async function openHeaderMenu(page: Page): Promise<void> {
   const button = page.getByTestId("account-menu").or(page.getByTestId("preferences-menu"));
   const menu = page.locator("details.account-menu, details.preferences-menu");
-  if ((await menu.getAttribute("open")) === null) await button.click();
-  await expect(menu).toHaveAttribute("open", "");
+  // The account menu is drawn again (closed) when the signed-in person's data arrives, which
+  // can be just after a click that opened it: open it until it stays open.
+  await expect(async () => {
+    if ((await menu.getAttribute("open")) === null) await button.click();
+    await expect(menu).toHaveAttribute("open", "", { timeout: 1_000 });
+  }).toPass({ timeout: 10_000 });
 }
 
 /** Signs out through the account menu. */

@@ -446,9 +446,9 @@ todos-exported = { $rows ->
     [one] Exported 1 todo.
    *[other] Exported { $rows } todos.
 }
-todos-live-connecting = Connecting for live updates…
-todos-live-on = Live
-todos-live-off = Live updates stopped. Reload the page.
+live-connecting = Connecting for live updates…
+live-on = Live
+live-off = Live updates stopped. Reload the page.
 toast-dismiss = Dismiss
 
 ## Billing

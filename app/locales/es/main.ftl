@@ -443,9 +443,9 @@ todos-exported = { $rows ->
     [one] Se exportó 1 tarea.
    *[other] Se exportaron { $rows } tareas.
 }
-todos-live-connecting = Conectando para ver cambios en directo…
-todos-live-on = En directo
-todos-live-off = Los cambios en directo se detuvieron. Recarga la página.
+live-connecting = Conectando para ver cambios en directo…
+live-on = En directo
+live-off = Los cambios en directo se detuvieron. Recarga la página.
 toast-dismiss = Cerrar
 
 ## Billing

@@ -15,12 +15,13 @@ use sha2::Sha256;
 use super::{
     model::SubscriptionStatus,
     plans::Interval,
-    provider::Provider,
+    provider::{Event, EventObject, Provider},
     store::{self, Applied, EventRecord, Snapshot},
 };
 use crate::{
     audit::AuditEntry,
     error::{AppError, ErrorCode},
+    orgs::{feed::Feed, permissions::Permission},
 };
 
 /// How old a signed timestamp may be (either way).
@@ -37,34 +38,6 @@ pub const HANDLED: [&str; 8] = [
     "invoice.payment_failed",
     "invoice.payment_action_required",
 ];
-
-/// A provider event, as much of it as the handler reads.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Event {
-    /// The provider's id (`evt_…`).
-    pub id: String,
-    /// Its type, e.g. `invoice.paid`.
-    pub kind: String,
-    /// When it happened (Unix seconds).
-    pub created: i64,
-    /// What it is about.
-    pub object: EventObject,
-}
-
-/// The ids an event's object names.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct EventObject {
-    /// The object's own id (a subscription, invoice or checkout session).
-    pub id: String,
-    /// Its customer.
-    pub customer: Option<String>,
-    /// The subscription it concerns.
-    pub subscription: Option<String>,
-    /// A checkout session's `client_reference_id` (our organization id).
-    pub client_reference_id: Option<String>,
-    /// `metadata.organization_id`.
-    pub org: Option<String>,
-}
 
 /// Why a webhook was refused.
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
@@ -269,19 +242,34 @@ pub async fn process(
     Ok(Outcome::Applied)
 }
 
+/// Passes the events a provider answered (the local provider's) through [`process`], in
+/// order. A failure is logged: the provider keeps the state, and the next event or user
+/// action stores it.
+pub async fn deliver(platform: &Platform, provider: &Provider, sent: Vec<Event>) {
+    for event in sent {
+        if let Err(error) = process(platform, provider, &event).await {
+            tracing::error!(%error, event = %event.id, kind = %event.kind, "billing event failed");
+        }
+    }
+}
+
 /// The configured grace period of a failed payment.
 pub fn grace(platform: &Platform) -> TimeDelta {
     TimeDelta::from_std(platform.config.billing.grace_period).unwrap_or(TimeDelta::days(7))
 }
 
+/// The billing live feed, `GET /api/ws/billing?org=…`: the state changed, to members with
+/// `billing:read` (open billing pages read it again).
+pub const FEED: Feed = Feed { prefix: "billing", permission: Permission::BillingRead };
+
 /// The pub/sub channel open billing pages of organization `org_id` listen on.
 pub fn channel(org_id: &str) -> String {
-    format!("billing:{org_id}")
+    FEED.channel(org_id)
 }
 
 /// Tells open billing pages of `org_id` to read their state again.
 pub async fn publish(platform: &Platform, org_id: &str) {
-    if let Err(error) = platform.pubsub.publish(&channel(org_id), r#"{"type":"billing"}"#).await {
+    if let Err(error) = platform.pubsub.publish(&channel(org_id), r#"{"type":"changed"}"#).await {
         tracing::warn!(%error, org_id, "billing event not published");
     }
 }

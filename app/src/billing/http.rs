@@ -19,9 +19,10 @@ use crate::{
     state::AppState,
 };
 
-/// The billing routes that are not server functions.
+/// The billing routes that are not server functions: the provider's webhook and the billing
+/// pages' live feed.
 pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
-    vec![("/api/billing/webhook", post(webhook))]
+    vec![("/api/billing/webhook", post(webhook)), ("/api/ws/billing", events::FEED.route())]
 }
 
 async fn webhook(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {

@@ -75,6 +75,26 @@ macro_rules! entitled_plan {
 }
 pub(crate) use entitled_plan;
 
+/// Creates organization `$org_id`'s billing account (free, no customer) unless it has one.
+macro_rules! ensure_account {
+    ($conn:expr, $org_id:expr, $now:expr) => {{
+        use platform::db::schema::billing_accounts as accounts;
+        diesel::insert_into(accounts::table)
+            .values((
+                accounts::organization_id.eq($org_id),
+                accounts::provider.eq("local"),
+                accounts::plan.eq("free"),
+                accounts::entitled_plan.eq("free"),
+                accounts::updated_at.eq($now),
+            ))
+            .on_conflict(accounts::organization_id)
+            .do_nothing()
+            .execute($conn)
+            .await
+    }};
+}
+pub(crate) use ensure_account;
+
 /// Counts `bytes` more of stored files against the organization's plan, or refuses with the
 /// storage limit: the seam uploads call before they keep a file (and [`release_storage`] when
 /// they remove one, or fail after reserving).
@@ -99,7 +119,7 @@ pub async fn reserve_storage(
         {
             return Ok(Err(reached));
         }
-        super::store::ensure_account!(conn, org_id.as_str(), now)?;
+        ensure_account!(conn, org_id.as_str(), now)?;
         diesel::update(billing_accounts::table.find(org_id.as_str()))
             .set((
                 billing_accounts::storage_bytes.eq(billing_accounts::storage_bytes + bytes_i64),

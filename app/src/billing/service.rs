@@ -13,7 +13,7 @@ use super::{
         UsageItem,
     },
     plans::{Interval, Plan},
-    provider::{CheckoutRequest, Provider, local},
+    provider::{Changed, CheckoutRequest, Provider, local},
     store::{self, AccountRow},
 };
 use crate::{
@@ -220,19 +220,23 @@ fn running(row: &AccountRow) -> Result<String, AppError> {
         .ok_or_else(|| invalid_state("no_subscription"))
 }
 
-/// Stores what the provider answered to the caller's change, with the caller's audit entry.
+/// Stores what the provider answered to the caller's change, with the caller's audit entry,
+/// then passes the events it sent through the handler (which finds nothing more to change).
 async fn store_change(
     platform: &platform::Platform,
+    provider: &Provider,
     org: &OrgScope,
-    state: &super::provider::ProviderSubscription,
+    changed: Changed,
     synced_at: NaiveDateTime,
 ) -> Result<SubscriptionInfo, AppError> {
     let actor = org.user_id().to_owned();
     let grace = events::grace(platform);
+    let state = &changed.state;
     store::apply(&platform.db, org.id().as_str(), None, Some(state), synced_at, grace, |b, a| {
         describe(b, a, None, Some(&actor))
     })
     .await?;
+    events::deliver(platform, provider, changed.events).await;
     events::publish(platform, org.id().as_str()).await;
     redirect_back(org);
     let row = account(platform, org).await?;
@@ -266,8 +270,9 @@ async fn set_cancel(input: OrgInput, cancel: bool) -> Result<SubscriptionInfo, A
         return Ok(info(&row, events::grace(&platform)));
     }
     let synced_at = platform::clock::now_utc();
-    let state = Provider::of(&platform).set_cancel_at_period_end(&id, cancel).await?;
-    store_change(&platform, &org, &state, synced_at).await
+    let provider = Provider::of(&platform);
+    let changed = provider.set_cancel_at_period_end(&id, cancel).await?;
+    store_change(&platform, &provider, &org, changed, synced_at).await
 }
 
 /// Moves the subscription to another paid plan or interval, prorated (`billing:manage`). A
@@ -290,8 +295,9 @@ pub async fn change_plan(input: ChangePlanInput) -> Result<SubscriptionInfo, App
     check("members", limits.members, members, 0)?;
     check("storage", Some(limits.storage_bytes), row.storage_bytes, 0)?;
     let synced_at = platform::clock::now_utc();
-    let state = Provider::of(&platform).change_plan(&id, plan, interval).await?;
-    store_change(&platform, &org, &state, synced_at).await
+    let provider = Provider::of(&platform);
+    let changed = provider.change_plan(&id, plan, interval).await?;
+    store_change(&platform, &provider, &org, changed, synced_at).await
 }
 
 /// The organization's invoices, newest first (`billing:read`).
@@ -359,7 +365,8 @@ pub async fn pay(input: PayInput) -> Result<Payment, AppError> {
     let session = SessionInput { session: input.session.clone() };
     validate(&input)?;
     let (platform, org, row) = session_scope(&session).await?;
-    let paid = local::pay(&platform, org.id().as_str(), &row.id, &input.card).await?;
+    let (paid, sent) = local::pay(&platform, org.id().as_str(), &row.id, &input.card).await?;
+    events::deliver(&platform, &Provider::of(&platform), sent).await;
     Ok(payment(paid, &org, &row.id))
 }
 
@@ -368,7 +375,8 @@ pub async fn pay(input: PayInput) -> Result<Payment, AppError> {
 pub async fn confirm(input: ConfirmInput) -> Result<Payment, AppError> {
     let session = SessionInput { session: input.session.clone() };
     let (platform, org, row) = session_scope(&session).await?;
-    let paid = local::confirm(&platform, org.id().as_str(), &row.id, input.approve).await?;
+    let (paid, sent) = local::confirm(&platform, org.id().as_str(), &row.id, input.approve).await?;
+    events::deliver(&platform, &Provider::of(&platform), sent).await;
     Ok(payment(paid, &org, &row.id))
 }
 

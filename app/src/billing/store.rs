@@ -9,6 +9,7 @@ use platform::{
 };
 
 use super::{
+    limits::ensure_account,
     model::SubscriptionStatus,
     plans::{Interval, Plan},
     provider::ProviderSubscription,
@@ -103,26 +104,6 @@ impl AccountRow {
         }
     }
 }
-
-/// Creates organization `$org_id`'s billing account (free, no customer) unless it has one.
-macro_rules! ensure_account {
-    ($conn:expr, $org_id:expr, $now:expr) => {{
-        use platform::db::schema::billing_accounts as accounts;
-        diesel::insert_into(accounts::table)
-            .values((
-                accounts::organization_id.eq($org_id),
-                accounts::provider.eq("local"),
-                accounts::plan.eq("free"),
-                accounts::entitled_plan.eq("free"),
-                accounts::updated_at.eq($now),
-            ))
-            .on_conflict(accounts::organization_id)
-            .do_nothing()
-            .execute($conn)
-            .await
-    }};
-}
-pub(crate) use ensure_account;
 
 /// Organization `org_id`'s billing account, if it has one.
 pub async fn account(db: &Db, org_id: OrgId<'_>) -> Result<Option<AccountRow>, DbError> {

@@ -8,6 +8,8 @@ pub mod permissions;
 pub mod view;
 
 #[cfg(feature = "ssr")]
+pub mod feed;
+#[cfg(feature = "ssr")]
 pub mod id;
 #[cfg(feature = "ssr")]
 pub mod lock;

@@ -381,14 +381,6 @@ pub struct ListTodosInput {
     pub cursor: Option<String>,
 }
 
-/// Query of `GET /api/ws/todos`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Validate)]
-pub struct TodoEventsInput {
-    /// The organization whose events to receive.
-    #[garde(length(min = 1, max = 64))]
-    pub org: String,
-}
-
 /// What happened to an organization's todos, as `/api/ws/todos` pushes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

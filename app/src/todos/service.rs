@@ -10,8 +10,8 @@ use super::{
     input::{self, ListQuery, TodoDraft},
     model::{
         BulkCompleteInput, BulkCreateInput, BulkIdsInput, CreateTodoInput, Deleted, ListTodosInput,
-        Priority, Todo, TodoEvent, TodoEventKind, TodoEventsInput, TodoInput, TodoPage,
-        UNDO_SECONDS, UndoInput, UpdateTodoInput,
+        Priority, Todo, TodoEvent, TodoEventKind, TodoInput, TodoPage, UNDO_SECONDS, UndoInput,
+        UpdateTodoInput,
     },
     store::{self, NewTodo, TodoRow},
 };
@@ -20,6 +20,7 @@ use crate::{
     auth::server::AuthContext,
     error::{AppError, ErrorCode},
     orgs::{
+        feed::Feed,
         permissions::Permission,
         scope::{OrgId, OrgScope},
     },
@@ -34,12 +35,15 @@ crate::org_inputs!(
     BulkIdsInput,
     BulkCompleteInput,
     UndoInput,
-    TodoEventsInput,
 );
+
+/// The todos' live feed, `GET /api/ws/todos?org=…`: what changed, to members with
+/// `todos:read`.
+pub const FEED: Feed = Feed { prefix: "todos", permission: Permission::TodosRead };
 
 /// The pub/sub channel of an organization's todo events.
 pub fn events_channel(org_id: OrgId<'_>) -> String {
-    format!("todos:{org_id}")
+    FEED.channel(org_id.as_str())
 }
 
 /// Tells every open `/api/ws/todos` of the organization, on every instance, what changed.
@@ -158,18 +162,6 @@ pub async fn export_query(
     input: &ListTodosInput,
 ) -> Result<(OrgScope, ListQuery), AppError> {
     OrgScope::check_parsed(platform, auth, input, Permission::TodosRead).await
-}
-
-/// The organization whose events `GET /api/ws/todos` may stream to `auth`: the same rule as
-/// every read (membership, then `todos:read`). Called when the socket opens and again while it
-/// stays open, so a removed member stops receiving.
-#[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]
-pub async fn events_org(
-    platform: &Platform,
-    auth: &AuthContext,
-    input: &TodoEventsInput,
-) -> Result<OrgScope, AppError> {
-    OrgScope::check(platform, auth, input, Permission::TodosRead).await
 }
 
 /// A page of the organization's todos (`todos:read`).

@@ -139,7 +139,7 @@ async fn end_period(app: &TestApp, org: &TestOrg) {
 }
 
 async fn renew(app: &TestApp) -> usize {
-    app::billing::provider::local::renew_due(&app.state.platform).await.expect("renewals")
+    app::billing::jobs::renewals(&app.state.platform).await.expect("renewals")
 }
 
 #[test]

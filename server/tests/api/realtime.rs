@@ -26,8 +26,20 @@ fn handshake(
     cookie: Option<&str>,
     origin: &str,
 ) -> tokio_tungstenite::tungstenite::handshake::client::Request {
-    let mut request =
-        format!("ws://{}/api/ws/todos?org={org}", app.addr).into_client_request().expect("request");
+    feed_handshake(app, "todos", org, cookie, origin)
+}
+
+/// [`handshake`] of feed `/api/ws/{feed}`.
+fn feed_handshake(
+    app: &TestApp,
+    feed: &str,
+    org: &str,
+    cookie: Option<&str>,
+    origin: &str,
+) -> tokio_tungstenite::tungstenite::handshake::client::Request {
+    let mut request = format!("ws://{}/api/ws/{feed}?org={org}", app.addr)
+        .into_client_request()
+        .expect("request");
     let headers = request.headers_mut();
     headers.insert("origin", origin.parse().expect("origin"));
     if let Some(cookie) = cookie {
@@ -276,6 +288,48 @@ fn a_socket_closes_when_its_member_is_removed_or_its_session_ends() {
                 Some(4401),
                 "{backend}: a signed-out session"
             );
+        }
+    });
+}
+
+#[test]
+fn the_billing_feed_tells_its_members_of_every_change_and_no_one_else() {
+    block_on(async {
+        for app in TestApp::each_backend().await {
+            let owner = app.user("owner@example.com").await;
+            let org = app.org(&owner, "Paying Co").await;
+            let viewer = app.user("viewer@example.com").await;
+            app.join(&org, &viewer, Role::Viewer).await;
+            let other_owner = app.user("other@example.com").await;
+            let other = app.org(&other_owner, "Other Co").await;
+            let origin = format!("http://{}", app.addr);
+
+            // Anyone who may read the billing page: a viewer too. An outsider: as for reads.
+            let request = feed_handshake(&app, "billing", &org.id, Some(&viewer.session), &origin);
+            let (mut socket, _) = connect_async(request).await.expect("handshake");
+            assert_eq!(next_event(&mut socket).await, Some(serde_json::json!({"type": "ready"})));
+            let request =
+                feed_handshake(&app, "billing", &org.id, Some(&other_owner.session), &origin);
+            match connect_async(request).await {
+                Err(WsError::Http(response)) => assert_eq!(response.status().as_u16(), 404),
+                other => panic!("an outsider's handshake: {other:?}"),
+            }
+
+            // Another organization's change says nothing here; this one's is told.
+            app.subscribe(&other_owner, &other, "pro").await;
+            assert_eq!(next_event(&mut socket).await, None, "{}", app.backend());
+            app.subscribe(&owner, &org, "pro").await;
+            assert_eq!(next_event(&mut socket).await, Some(serde_json::json!({"type": "changed"})));
+            let cancel =
+                app.post_as(&owner, "/api/billing/cancel", &format!("org={}", org.id)).await;
+            assert_eq!(cancel.status, StatusCode::OK);
+            // Drained: every change was told at least once.
+            let mut told = 0;
+            while let Some(event) = next_event(&mut socket).await {
+                assert_eq!(event, serde_json::json!({"type": "changed"}));
+                told += 1;
+            }
+            assert!(told >= 1, "{}", app.backend());
         }
     });
 }

@@ -619,6 +619,11 @@ const NOT_ORG_SCOPED: &[(&str, &str)] = &[
         "the local checkout session's organization, entered with billing:manage (billing.rs)",
     ),
     (
+        "/api/ws/billing",
+        "organization-scoped, a WebSocket: membership and billing:read at the handshake, proven \
+         in realtime.rs",
+    ),
+    (
         "/api/ws/todos",
         "organization-scoped, a WebSocket: membership and todos:read at the handshake and on \
          every re-check are proven in realtime.rs",

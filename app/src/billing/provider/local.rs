@@ -1,8 +1,9 @@
 //! The local provider: a payment provider inside the app, for the embedded default and for
 //! tests. It keeps checkout sessions, subscriptions and invoices in its own tables, takes test
 //! cards on its checkout page (`/billing/checkout/{session}`), renews and ends subscriptions
-//! with a maintenance job, and sends every change as an event through the same handler as a
-//! provider's webhook ([`crate::billing::events::process`]).
+//! with a maintenance job, and answers each change with the events a provider would send, which
+//! billing passes through the same handler as a provider's webhook
+//! ([`crate::billing::events::deliver`]).
 
 use chrono::{Months, NaiveDateTime, TimeDelta};
 use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper};
@@ -12,10 +13,11 @@ use platform::{
     db::schema::{local_billing_invoices, local_billing_sessions, local_billing_subscriptions},
 };
 
-use super::{CheckoutRequest, ProviderError, ProviderSubscription};
+use super::port::{
+    Changed, CheckoutRequest, Event, EventObject, ProviderError, ProviderSubscription,
+};
 use crate::{
     billing::{
-        events::{self, Event, EventObject},
         model::{InvoiceInfo, SubscriptionStatus},
         plans::{Interval, Plan},
     },
@@ -227,10 +229,6 @@ impl Local {
         Self { platform }
     }
 
-    fn provider(&self) -> super::Provider {
-        super::Provider::Local(self.clone())
-    }
-
     /// A new customer id (the local provider keeps nothing about customers but their id).
     pub fn create_customer(&self, _org_id: &str, _org_name: &str, _email: &str) -> String {
         format!("cus_local_{}", new_id().replace('-', ""))
@@ -294,7 +292,7 @@ impl Local {
         id: &str,
         plan: Plan,
         interval: Interval,
-    ) -> Result<ProviderSubscription, ProviderError> {
+    ) -> Result<Changed, ProviderError> {
         let now = now_utc();
         let sub = self.subscription_row(id).await?;
         let old_price = sub.plan().price(sub.interval()).amount_minor;
@@ -332,12 +330,11 @@ impl Local {
             }
             Ok(())
         })?;
-        let mut sent = vec![Self::event("customer.subscription.updated", &sub, None)];
+        let mut events = vec![Self::event("customer.subscription.updated", &sub, None)];
         if let Some(invoice) = &invoice {
-            sent.push(Self::event("invoice.paid", &sub, Some(&invoice.id)));
+            events.push(Self::event("invoice.paid", &sub, Some(&invoice.id)));
         }
-        self.send(sent).await;
-        self.subscription(id).await
+        Ok(Changed { state: self.subscription(id).await?, events })
     }
 
     /// Sets whether the subscription ends at its period's end.
@@ -345,7 +342,7 @@ impl Local {
         &self,
         id: &str,
         cancel: bool,
-    ) -> Result<ProviderSubscription, ProviderError> {
+    ) -> Result<Changed, ProviderError> {
         let sub = self.subscription_row(id).await?;
         platform::with_conn!(db(&self.platform), conn => {
             diesel::update(local_billing_subscriptions::table.find(id))
@@ -357,8 +354,8 @@ impl Local {
                 .await
                 .map_err(DbError::from)?;
         });
-        self.send(vec![Self::event("customer.subscription.updated", &sub, None)]).await;
-        self.subscription(id).await
+        let events = vec![Self::event("customer.subscription.updated", &sub, None)];
+        Ok(Changed { state: self.subscription(id).await?, events })
     }
 
     /// The customer's invoices, newest first.
@@ -405,17 +402,6 @@ impl Local {
             object,
         }
     }
-
-    /// Sends events through the webhook's handler, in order. A failure is logged: the state
-    /// stays with the provider, and the next read of the subscription applies it.
-    async fn send(&self, sent: Vec<Event>) {
-        let provider = self.provider();
-        for event in sent {
-            if let Err(error) = events::process(&self.platform, &provider, &event).await {
-                tracing::error!(%error, event = %event.id, kind = %event.kind, "local billing event failed");
-            }
-        }
-    }
 }
 
 /// The organization a checkout session belongs to (to enter its scope), if the session exists.
@@ -447,23 +433,24 @@ fn session_gone() -> AppError {
     AppError::new(ErrorCode::BizInvalidState).with_detail("reason", "checkout_closed")
 }
 
-/// Pays session `id` of `org_id` with test card `number`.
+/// Pays session `id` of `org_id` with test card `number`; answers what happened and the
+/// events a provider sends about it.
 pub async fn pay(
     platform: &Platform,
     org_id: &str,
     id: &str,
     number: &str,
-) -> Result<Paid, AppError> {
+) -> Result<(Paid, Vec<Event>), AppError> {
     let (card, last4) = card(number)?;
     let session = open_session(platform, org_id, id).await?;
     if session.status == "complete" {
-        return Ok(Paid::Complete);
+        return Ok((Paid::Complete, Vec::new()));
     }
     match card {
         Card::Declined(reason) => Err(ProviderError::Declined(reason.into()).into()),
         Card::NeedsConfirmation => {
             set_session(platform, id, "action_required", &last4).await?;
-            Ok(Paid::ActionRequired)
+            Ok((Paid::ActionRequired, Vec::new()))
         }
         Card::Pays | Card::FailsAtRenewal => complete(platform, &session, &last4).await,
     }
@@ -475,10 +462,10 @@ pub async fn confirm(
     org_id: &str,
     id: &str,
     approve: bool,
-) -> Result<Paid, AppError> {
+) -> Result<(Paid, Vec<Event>), AppError> {
     let session = open_session(platform, org_id, id).await?;
     if session.status == "complete" {
-        return Ok(Paid::Complete);
+        return Ok((Paid::Complete, Vec::new()));
     }
     if session.status != "action_required" {
         return Err(session_gone());
@@ -531,7 +518,7 @@ async fn complete(
     platform: &Platform,
     session: &SessionRow,
     last4: &str,
-) -> Result<Paid, AppError> {
+) -> Result<(Paid, Vec<Event>), AppError> {
     let now = now_utc();
     let plan = session.plan();
     let interval = session.interval();
@@ -613,30 +600,28 @@ async fn complete(
     })?;
     match completed {
         Completed::Now => {}
-        Completed::Before => return Ok(Paid::Complete),
+        Completed::Before => return Ok((Paid::Complete, Vec::new())),
         Completed::AlreadySubscribed => {
             return Err(AppError::new(ErrorCode::BizInvalidState)
                 .with_detail("reason", "already_subscribed"));
         }
     }
-    let local = Local::new(platform.clone());
     let mut checkout = Local::event("checkout.session.completed", &sub, None);
     checkout.object.id.clone_from(&session.id);
     checkout.object.client_reference_id = Some(session.organization_id.clone());
-    local
-        .send(vec![
-            checkout,
-            Local::event("customer.subscription.created", &sub, None),
-            Local::event("invoice.paid", &sub, Some(&invoice.id)),
-        ])
-        .await;
-    Ok(Paid::Complete)
+    let events = vec![
+        checkout,
+        Local::event("customer.subscription.created", &sub, None),
+        Local::event("invoice.paid", &sub, Some(&invoice.id)),
+    ];
+    Ok((Paid::Complete, events))
 }
 
 /// The local provider's renewals, run by the maintenance job: each running subscription whose
 /// period ended is ended (cancelled at period end, or a renewal that failed twice), or
 /// renewed with a new invoice — paid, or open and `past_due` for a card that fails at renewal.
-pub async fn renew_due(platform: &Platform) -> Result<usize, DbError> {
+/// Answers how many, and the events a provider sends about them.
+pub async fn renew_due(platform: &Platform) -> Result<(usize, Vec<Event>), DbError> {
     let now = now_utc();
     let due: Vec<SubscriptionRow> = platform::with_conn!(&platform.db, conn => {
         local_billing_subscriptions::table
@@ -647,7 +632,7 @@ pub async fn renew_due(platform: &Platform) -> Result<usize, DbError> {
             .load(conn)
             .await?
     });
-    let local = Local::new(platform.clone());
+    let mut events = Vec::new();
     for sub in &due {
         let ends = sub.cancel_at_period_end || sub.status == "past_due";
         let fails = sub.card_last4 == CARD_FAILS_AT_RENEWAL[12..];
@@ -690,13 +675,11 @@ pub async fn renew_due(platform: &Platform) -> Result<usize, DbError> {
             Ok(())
         })?;
         let invoice_id = invoice.as_ref().map(|invoice| invoice.id.as_str());
-        let sent = kinds
-            .iter()
-            .map(|kind| Local::event(kind, sub, invoice_id.filter(|_| kind.starts_with("invoice"))))
-            .collect();
-        local.send(sent).await;
+        events.extend(kinds.iter().map(|kind| {
+            Local::event(kind, sub, invoice_id.filter(|_| kind.starts_with("invoice")))
+        }));
     }
-    Ok(due.len())
+    Ok((due.len(), events))
 }
 
 #[cfg(test)]

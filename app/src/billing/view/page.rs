@@ -25,7 +25,7 @@ use crate::{
         permissions::Permission,
         view::WithOrg,
     },
-    ui::{DataTable, EmptyState, Loaded, Time},
+    ui::{DataTable, EmptyState, Loaded, Time, follow_feed},
 };
 
 /// The translation key of each refusal reason the billing forms explain.
@@ -123,6 +123,8 @@ fn Billing(org: OrgSummary) -> impl IntoView {
         let input = input.clone();
         move |_| list_invoices(input.clone())
     });
+    // A change made elsewhere (another tab, a teammate, the provider) reads it all again.
+    let live = follow_feed(format!("/api/ws/billing?org={}", org.id), reload);
     let manage = org.role.can(Permission::BillingManage);
     let paid = query_param("checkout");
     let interval = query_param("interval");
@@ -132,7 +134,7 @@ fn Billing(org: OrgSummary) -> impl IntoView {
     let base = format!("/o/{}/billing", org.slug);
     let org_id = org.id.clone();
     view! {
-        <section class="billing" aria-labelledby="billing-title">
+        <section class="billing" aria-labelledby="billing-title" data-live=move || live.get().as_str()>
             <h2 id="billing-title">{move || i18n.t("billing-title")}</h2>
             <Show when=move || paid.get().as_deref() == Some("success")>
                 <p class="callout" role="status" data-testid="checkout-success">

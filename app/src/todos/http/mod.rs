@@ -3,7 +3,6 @@
 //! do (session, [`OrgScope`](crate::orgs::scope::OrgScope), `todos:read`).
 
 pub mod export;
-pub mod realtime;
 
 use axum::routing::{MethodRouter, get};
 
@@ -11,5 +10,5 @@ use crate::state::AppState;
 
 /// `GET /api/export/todos` and `GET /api/ws/todos`.
 pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
-    vec![("/api/export/todos", get(export::todos)), ("/api/ws/todos", get(realtime::todos))]
+    vec![("/api/export/todos", get(export::todos)), ("/api/ws/todos", super::service::FEED.route())]
 }

@@ -24,7 +24,7 @@ use crate::{
         api::{CreateTodo, list_todos},
         model::{ListTodosInput, Priority, TITLE_MAX_CHARS},
     },
-    ui::{EmptyState, ErrorView, ToastHost, Toasts},
+    ui::{EmptyState, ErrorView, ToastHost, Toasts, follow_feed},
 };
 
 /// `/o/{slug}/todos`.
@@ -49,7 +49,7 @@ fn Todos(org: OrgSummary) -> impl IntoView {
     let members_org = org.id.clone();
     let members =
         Resource::new(|| (), move |()| list_members(OrgInput { org: members_org.clone() }));
-    let live = browser::follow(org.id.clone(), refresh);
+    let live = follow_feed(format!("/api/ws/todos?org={}", org.id), refresh);
     browser::shortcuts();
     let role = org.role;
     let base = format!("/o/{}/todos", org.slug);

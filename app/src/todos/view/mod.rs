@@ -22,7 +22,7 @@ use crate::orgs::model::MemberInfo;
 /// the translation tests).
 pub fn indirect_keys() -> Vec<&'static str> {
     let mut keys: Vec<&'static str> = table::SORTABLE.iter().map(|(_, key)| *key).collect();
-    keys.extend(browser::LIVE_KEYS);
+    keys.extend(crate::ui::LIVE_KEYS);
     keys.extend(crate::todos::model::Priority::ALL.map(crate::todos::model::Priority::label_key));
     keys.extend(["todos-undo", "org-tab-todos", "todos-count", "todos-count-capped"]);
     keys

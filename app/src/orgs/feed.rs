@@ -1,16 +1,17 @@
-//! `GET /api/ws/todos?org=…`: a WebSocket that pushes the organization's todo events
-//! ([`TodoEvent`](crate::todos::model::TodoEvent) as JSON text frames) to every open client.
+//! An organization's live feed: a WebSocket (`GET /api/ws/<feature>?org=…`) that pushes what a
+//! feature publishes on the pub/sub channel `<prefix>:<organization id>` to every open client
+//! of that organization — the todos' changes, the billing state's.
 //!
 //! The handshake is checked like any request: a browser's `Origin` must be this site (or a
 //! trusted origin), the session cookie must name a live session, and the caller must be a
-//! member with `todos:read` — the same rule as every server function. Events come from the
-//! platform's pub/sub: in-process channels with the embedded default, Redis channels when
+//! member with the feed's permission — the same rule as the feature's reads. Events come from
+//! the platform's pub/sub: in-process channels with the embedded default, Redis channels when
 //! `REDIS_URL` is set, so a change made on one instance reaches sockets open on every other.
 //!
 //! Frames from the server:
 //! - `{"type":"ready"}` once the subscription is live: a (re)connected client re-reads what
 //!   it shows, since events published while it was away are not replayed;
-//! - `{"type":"created"|"updated"|"deleted"|"restored","ids":[…],"actor":"…"}`.
+//! - then each published message as it is (the feature's own JSON).
 //!
 //! The server pings every [`PING_EVERY`] and re-checks the session and the membership every
 //! `REALTIME_RECHECK_SECONDS` (30 s by default); it closes with code 4401 when the session ended and 4403 when the
@@ -23,9 +24,9 @@ use crate::{
     AppError, ErrorCode,
     api_error::error_response,
     auth::server::{AuthContext, RequestAuth, session},
+    orgs::{model::OrgInput, permissions::Permission, scope::OrgScope},
     request::{self, is_cross_site},
     state::AppState,
-    todos::{model::TodoEventsInput, service},
 };
 use axum::{
     Extension,
@@ -38,26 +39,72 @@ use axum::{
     },
     http::{HeaderMap, header},
     response::Response,
+    routing::{MethodRouter, get},
 };
 use futures::{StreamExt as _, stream::BoxStream};
+use platform::Platform;
 use tokio::time::{MissedTickBehavior, interval_at};
+use tracing::field::Empty;
 
 /// How often the server pings an open socket (keeps proxies from closing idle connections).
 pub const PING_EVERY: Duration = Duration::from_secs(25);
 
 /// Close code: the session ended (signed out, revoked, expired, banned).
 pub const CLOSE_SIGNED_OUT: u16 = 4401;
-/// Close code: the caller is no longer allowed to read the organization's todos.
+/// Close code: the caller is no longer allowed to receive the feed.
 pub const CLOSE_FORBIDDEN: u16 = 4403;
 /// Close code: the server lost its event source; reconnect.
 const CLOSE_UNAVAILABLE: u16 = 1011;
 
+/// A feed: what it forwards and who may receive it.
+#[derive(Clone, Copy, Debug)]
+pub struct Feed {
+    /// Its channels are `<prefix>:<organization id>`.
+    pub prefix: &'static str,
+    /// What a member needs to receive it (as for the feature's reads).
+    pub permission: Permission,
+}
+
+impl Feed {
+    /// The pub/sub channel of organization `org_id`.
+    pub fn channel(self, org_id: &str) -> String {
+        format!("{}:{org_id}", self.prefix)
+    }
+
+    /// The socket's route.
+    pub fn route(self) -> MethodRouter<AppState> {
+        get(
+            move |state: State<AppState>,
+                  auth: Option<Extension<RequestAuth>>,
+                  headers: HeaderMap,
+                  params: Result<Query<OrgInput>, QueryRejection>,
+                  upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>| {
+                handshake(self, state, auth, headers, params, upgrade)
+            },
+        )
+    }
+}
+
+/// The organization whose feed `auth` may receive: the same rule as every read (membership,
+/// then the feed's permission). Checked when the socket opens and again while it stays open,
+/// so a removed member stops receiving.
+#[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]
+pub async fn feed_org(
+    platform: &Platform,
+    auth: &AuthContext,
+    input: &OrgInput,
+    permission: Permission,
+) -> Result<OrgScope, AppError> {
+    OrgScope::check(platform, auth, input, permission).await
+}
+
 /// The handshake.
-pub async fn todos(
+async fn handshake(
+    feed: Feed,
     State(state): State<AppState>,
     auth: Option<Extension<RequestAuth>>,
     headers: HeaderMap,
-    params: Result<Query<TodoEventsInput>, QueryRejection>,
+    params: Result<Query<OrgInput>, QueryRejection>,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
     let checked = async {
@@ -74,13 +121,13 @@ pub async fn todos(
         let auth = auth
             .and_then(|Extension(auth)| AuthContext::of_request(&auth))
             .ok_or_else(AppError::unauthenticated)?;
-        let org = service::events_org(&state.platform, &auth, &input).await?;
+        let org = feed_org(&state.platform, &auth, &input, feed.permission).await?;
         let upgrade = upgrade.map_err(|_| {
             AppError::new(ErrorCode::ValInvalidFormat).with_detail("reason", "websocket_expected")
         })?;
         // Subscribed before the upgrade: a failure is still an HTTP answer, and nothing
         // published after the `ready` frame can be missed.
-        let events = state.platform.pubsub.subscribe(&service::events_channel(org.id())).await?;
+        let events = state.platform.pubsub.subscribe(&feed.channel(org.id().as_str())).await?;
         Ok((upgrade, auth, input, events))
     }
     .await;
@@ -91,15 +138,17 @@ pub async fn todos(
     let cookie = request::cookie(&headers, session::cookie_name(state.platform.config.is_https()))
         .map(str::to_owned)
         .unwrap_or_default();
-    tracing::debug!(org_id = %input.org, user_id = %auth.user.id, "todo events socket opened");
-    upgrade.on_upgrade(move |socket| serve(socket, events, Watch { state, auth, input, cookie }))
+    tracing::debug!(org_id = %input.org, user_id = %auth.user.id, feed = feed.prefix, "feed opened");
+    upgrade
+        .on_upgrade(move |socket| serve(socket, events, Watch { feed, state, auth, input, cookie }))
 }
 
 /// What the socket re-checks while open.
 struct Watch {
+    feed: Feed,
     state: AppState,
     auth: AuthContext,
-    input: TodoEventsInput,
+    input: OrgInput,
     cookie: String,
 }
 
@@ -113,7 +162,7 @@ impl Watch {
             // Unknown is not "gone": try again at the next check.
             Err(_) => return None,
         }
-        let refused = service::events_org(platform, &self.auth, &self.input).await.err();
+        let refused = feed_org(platform, &self.auth, &self.input, self.feed.permission).await.err();
         refused
             .is_some_and(|error| {
                 matches!(error.code, ErrorCode::BizNotFound | ErrorCode::AuthForbidden)
@@ -139,7 +188,7 @@ async fn serve(mut socket: WebSocket, mut events: BoxStream<'static, String>, wa
         tokio::select! {
             event = events.next() => {
                 let Some(event) = event else {
-                    tracing::warn!("todo events source ended; closing the socket");
+                    tracing::warn!(feed = watch.feed.prefix, "feed source ended; closing the socket");
                     let _ = socket.send(close(CLOSE_UNAVAILABLE, "events unavailable")).await;
                     return;
                 };
