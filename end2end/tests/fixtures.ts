@@ -51,8 +51,11 @@ export async function openHeaderMenu(page: Page): Promise<void> {
 
 /** Signs out through the account menu. */
 export async function signOut(page: Page): Promise<void> {
-  await openHeaderMenu(page);
-  await page.getByRole("button", { name: "Sign out" }).click();
+  // The menu may be drawn again, closed, between opening it and the click: then again.
+  await expect(async () => {
+    await openHeaderMenu(page);
+    await page.getByRole("button", { name: "Sign out" }).click({ timeout: 2_000 });
+  }).toPass({ timeout: 15_000 });
 }
 
 /** A fresh, unique address for one test. */
