@@ -46,13 +46,22 @@ fn interval(text: &str) -> Result<Interval, ErrorCode> {
     }
 }
 
+/// The paid plan and interval of an input's `plan` and `interval` fields, each error noted.
+fn plan_and_interval(
+    errors: &mut FieldErrors,
+    plan: &str,
+    billed: &str,
+) -> Option<(Plan, Interval)> {
+    let plan = errors.field("plan", paid_plan(plan));
+    let billed = errors.field("interval", interval(billed));
+    Some((plan?, billed?))
+}
+
 impl Parse for CheckoutInput {
     type Parsed = (Plan, Interval);
 
     fn parse(&self, errors: &mut FieldErrors) -> Option<(Plan, Interval)> {
-        let plan = errors.field("plan", paid_plan(&self.plan));
-        let interval = errors.field("interval", interval(&self.interval));
-        Some((plan?, interval?))
+        plan_and_interval(errors, &self.plan, &self.interval)
     }
 }
 
@@ -60,9 +69,7 @@ impl Parse for ChangePlanInput {
     type Parsed = (Plan, Interval);
 
     fn parse(&self, errors: &mut FieldErrors) -> Option<(Plan, Interval)> {
-        let plan = errors.field("plan", paid_plan(&self.plan));
-        let interval = errors.field("interval", interval(&self.interval));
-        Some((plan?, interval?))
+        plan_and_interval(errors, &self.plan, &self.interval)
     }
 }
 
