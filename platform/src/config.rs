@@ -113,7 +113,7 @@ impl AppDefaults {
 
 /// A configuration value that is missing or wrong.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("invalid configuration: {variable}: {reason}")]
+#[error("invalid configuration (SYS_CONFIG_ERROR): {variable}: {reason}")]
 pub struct ConfigError {
     /// The environment variable (or file) at fault.
     pub variable: String,
@@ -192,6 +192,74 @@ pub struct BillingConfig {
     /// The secret provider webhooks are signed with (`POST /api/billing/webhook` answers 404
     /// without one).
     pub webhook_secret: Option<Secret>,
+    /// Stripe, when `STRIPE_SECRET_KEY` and `STRIPE_WEBHOOK_SECRET` are set; otherwise the
+    /// local provider.
+    pub stripe: Option<StripeConfig>,
+}
+
+/// The Stripe account billing uses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StripeConfig {
+    /// `STRIPE_SECRET_KEY` (`sk_live_…`, `sk_test_…` or a restricted `rk_…` key).
+    pub secret_key: Secret,
+    /// `STRIPE_API_BASE` (`https://api.stripe.com`), without a trailing slash.
+    pub api_base: String,
+    /// `STRIPE_PRICE_{PRO,BUSINESS}_{MONTHLY,ANNUAL}`: the price id of each plan and interval,
+    /// in the order `pro_monthly`, `pro_annual`, `business_monthly`, `business_annual`.
+    pub prices: [String; 4],
+}
+
+/// The names of the price variables, in the order of [`StripeConfig::prices`].
+pub const STRIPE_PRICE_VARIABLES: [&str; 4] = [
+    "STRIPE_PRICE_PRO_MONTHLY",
+    "STRIPE_PRICE_PRO_ANNUAL",
+    "STRIPE_PRICE_BUSINESS_MONTHLY",
+    "STRIPE_PRICE_BUSINESS_ANNUAL",
+];
+
+/// `STRIPE_SECRET_KEY` and `STRIPE_WEBHOOK_SECRET` (both or neither), the API base and the
+/// price ids.
+fn stripe(
+    var: &impl Fn(&str) -> Option<String>,
+) -> Result<(Option<StripeConfig>, Option<Secret>), ConfigError> {
+    let (key, webhook) = match (var("STRIPE_SECRET_KEY"), var("STRIPE_WEBHOOK_SECRET")) {
+        (None, None) => return Ok((None, None)),
+        (Some(_), None) => {
+            return Err(ConfigError::new(
+                "STRIPE_WEBHOOK_SECRET",
+                "must be set with STRIPE_SECRET_KEY",
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(ConfigError::new(
+                "STRIPE_SECRET_KEY",
+                "must be set with STRIPE_WEBHOOK_SECRET",
+            ));
+        }
+        (Some(key), Some(webhook)) => (key, webhook),
+    };
+    if !["sk_", "rk_"].iter().any(|prefix| key.starts_with(prefix)) {
+        return Err(ConfigError::new("STRIPE_SECRET_KEY", "must start with sk_ or rk_"));
+    }
+    if !webhook.starts_with("whsec_") {
+        return Err(ConfigError::new("STRIPE_WEBHOOK_SECRET", "must start with whsec_"));
+    }
+    let api_base = var("STRIPE_API_BASE")
+        .map_or_else(|| "https://api.stripe.com".to_owned(), |b| b.trim_end_matches('/').into());
+    if origin_of(&api_base).is_none() {
+        return Err(ConfigError::new("STRIPE_API_BASE", "must be an http:// or https:// address"));
+    }
+    let price = |name: &str| {
+        var(name).ok_or_else(|| ConfigError::new(name, "must be set when Stripe is configured"))
+    };
+    let prices = [
+        price(STRIPE_PRICE_VARIABLES[0])?,
+        price(STRIPE_PRICE_VARIABLES[1])?,
+        price(STRIPE_PRICE_VARIABLES[2])?,
+        price(STRIPE_PRICE_VARIABLES[3])?,
+    ];
+    let stripe = StripeConfig { secret_key: Secret::new(key), api_base, prices };
+    Ok((Some(stripe), Some(Secret::new(webhook))))
 }
 
 impl Config {
@@ -267,6 +335,7 @@ impl Config {
             return Err(ConfigError::new("MAIL_FROM", "must contain an email address"));
         }
         let admin_emails = admin_emails(&var)?;
+        let (stripe, webhook_secret) = stripe(&var)?;
         let redis_prefix = var("REDIS_PREFIX").unwrap_or_else(|| "saas".into());
         if !redis_prefix.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_')) {
             return Err(ConfigError::new("REDIS_PREFIX", "may hold only letters, digits, - and _"));
@@ -306,7 +375,8 @@ impl Config {
                 grace_period: Duration::from_secs(
                     number::<u64>(&var, "BILLING_GRACE_DAYS", 7, 0)? * 86_400,
                 ),
-                webhook_secret: None,
+                webhook_secret,
+                stripe,
             },
         })
     }
@@ -470,6 +540,30 @@ mod tests {
             assert_eq!(err.variable, name, "{name}={value}");
             assert!(err.to_string().contains(name));
         }
+    }
+
+    #[test]
+    fn stripe_needs_both_secrets_and_every_price() {
+        let err = load(&[("STRIPE_SECRET_KEY", "sk_test_1")]).expect_err("half a pair");
+        assert_eq!(err.variable, "STRIPE_WEBHOOK_SECRET");
+        assert!(err.to_string().contains("SYS_CONFIG_ERROR"), "{err}");
+        let err = load(&[("STRIPE_WEBHOOK_SECRET", "whsec_1")]).expect_err("half a pair");
+        assert_eq!(err.variable, "STRIPE_SECRET_KEY");
+        let pair = [("STRIPE_SECRET_KEY", "sk_test_1"), ("STRIPE_WEBHOOK_SECRET", "whsec_1")];
+        let err = load(&pair).expect_err("no prices");
+        assert_eq!(err.variable, "STRIPE_PRICE_PRO_MONTHLY");
+        let mut full = pair.to_vec();
+        full.extend(STRIPE_PRICE_VARIABLES.iter().map(|name| (*name, "price_1")));
+        full.push(("STRIPE_API_BASE", "http://127.0.0.1:8420/"));
+        let config = load(&full).expect("complete");
+        let stripe = config.billing.stripe.expect("stripe");
+        assert_eq!(stripe.api_base, "http://127.0.0.1:8420");
+        assert_eq!(config.billing.webhook_secret, Some(Secret::new("whsec_1")));
+        let no_stripe = load(&[]).expect("defaults");
+        assert_eq!((no_stripe.billing.stripe, no_stripe.billing.webhook_secret), (None, None));
+        let mut wrong = full.clone();
+        wrong[0] = ("STRIPE_SECRET_KEY", "pk_test_1");
+        assert_eq!(load(&wrong).expect_err("publishable key").variable, "STRIPE_SECRET_KEY");
     }
 
     #[test]

@@ -118,6 +118,7 @@ pub fn test_config(
         billing: crate::config::BillingConfig {
             grace_period: Duration::from_secs(7 * 86_400),
             webhook_secret: None,
+            stripe: None,
         },
         trust_proxy_headers: false,
         // A fresh Redis namespace, so counters never leak between tests (or runs).

@@ -462,6 +462,7 @@ billing-renews-on = Renews on
 billing-effective = The limits of the { $plan } plan apply now.
 billing-resume = Keep my plan
 billing-cancel = Cancel plan
+billing-portal = Payment details and receipts
 billing-cancelled = Cancelled
 billing-used-unlimited = { $used } · no limit
 billing-used-of = { $used } of { $max }

@@ -459,6 +459,7 @@ billing-renews-on = Se renueva el
 billing-effective = Ahora se aplican los límites del plan { $plan }.
 billing-resume = Mantener mi plan
 billing-cancel = Cancelar el plan
+billing-portal = Datos de pago y recibos
 billing-cancelled = Cancelado
 billing-used-unlimited = { $used } · sin límite
 billing-used-of = { $used } de { $max }

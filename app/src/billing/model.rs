@@ -95,6 +95,17 @@ pub struct LimitsInfo {
     pub storage_bytes: i64,
 }
 
+/// Who bills the organization.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderKind {
+    /// The app's own provider (the embedded default).
+    #[default]
+    Local,
+    /// Stripe.
+    Stripe,
+}
+
 /// `GET /api/billing/subscription`: what the organization pays for and what applies now.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubscriptionInfo {
@@ -123,6 +134,9 @@ pub struct SubscriptionInfo {
     pub limits: LimitsInfo,
     /// Whether the organization is a customer of the provider yet.
     pub has_customer: bool,
+    /// Who bills: `local` (the app itself) or `stripe`, whose self-service page
+    /// (`POST /api/billing/portal`) the billing page links to.
+    pub provider: ProviderKind,
 }
 
 /// One measured resource: `limit` and `percentage` are `-1` when unlimited.

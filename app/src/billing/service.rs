@@ -9,8 +9,8 @@ use super::{
     limits::check,
     model::{
         ChangePlanInput, CheckoutInput, CheckoutSession, ConfirmInput, InvoiceInfo, LimitsInfo,
-        PayInput, Payment, Redirect, SessionInput, SubscriptionInfo, SubscriptionStatus, Usage,
-        UsageItem,
+        PayInput, Payment, ProviderKind, Redirect, SessionInput, SubscriptionInfo,
+        SubscriptionStatus, Usage, UsageItem,
     },
     plans::{Interval, Plan},
     provider::{Changed, CheckoutRequest, Provider, local},
@@ -107,7 +107,7 @@ fn limits_info(plan: Plan) -> LimitsInfo {
     }
 }
 
-fn info(row: &AccountRow, grace: chrono::TimeDelta) -> SubscriptionInfo {
+fn info(row: &AccountRow, grace: chrono::TimeDelta, provider: &Provider) -> SubscriptionInfo {
     let now = platform::clock::now_utc();
     let effective = row.effective_plan(now);
     let status = row.status();
@@ -131,6 +131,10 @@ fn info(row: &AccountRow, grace: chrono::TimeDelta) -> SubscriptionInfo {
         features: effective.spec().features.to_vec(),
         limits: limits_info(effective),
         has_customer: row.customer_id.is_some(),
+        provider: match provider {
+            Provider::Local(_) => ProviderKind::Local,
+            Provider::Stripe(_) => ProviderKind::Stripe,
+        },
     }
 }
 
@@ -149,7 +153,7 @@ async fn account(platform: &platform::Platform, org: &OrgScope) -> Result<Accoun
 pub async fn subscription(input: OrgInput) -> Result<SubscriptionInfo, AppError> {
     let (platform, org) = OrgScope::enter(&input, Permission::BillingRead).await?;
     let row = account(&platform, &org).await?;
-    Ok(info(&row, events::grace(&platform)))
+    Ok(info(&row, events::grace(&platform), &Provider::of(&platform)))
 }
 
 /// What the organization uses of its plan (`billing:read`).
@@ -247,7 +251,7 @@ async fn store_change(
     events::publish(platform, org.id().as_str()).await;
     redirect_back(org);
     let row = account(platform, org).await?;
-    Ok(info(&row, grace))
+    Ok(info(&row, grace, provider))
 }
 
 fn redirect_back(org: &OrgScope) {
@@ -274,7 +278,7 @@ async fn set_cancel(input: OrgInput, cancel: bool) -> Result<SubscriptionInfo, A
     let id = running(&row)?;
     if row.cancel_at_period_end == cancel {
         // Already so: asking again changes nothing (safe to retry).
-        return Ok(info(&row, events::grace(&platform)));
+        return Ok(info(&row, events::grace(&platform), &Provider::of(&platform)));
     }
     let synced_at = platform::clock::now_utc();
     let provider = Provider::of(&platform);
@@ -294,7 +298,7 @@ pub async fn change_plan(input: ChangePlanInput) -> Result<SubscriptionInfo, App
     let id = running(&row)?;
     if row.plan() == plan && row.interval() == Some(interval) {
         // Already on it: nothing to change (safe to retry).
-        return Ok(info(&row, events::grace(&platform)));
+        return Ok(info(&row, events::grace(&platform), &Provider::of(&platform)));
     }
     let limits = plan.limits();
     let (todos, members) = store::usage(&platform.db, org.id()).await?;

@@ -37,6 +37,15 @@ fn wrong_values_stop_the_server_and_name_the_variable() {
 }
 
 #[test]
+fn half_of_the_stripe_pair_stops_the_server_naming_the_missing_one() {
+    let (success, stderr) = start_with(&[("STRIPE_SECRET_KEY", "sk_test_123")]);
+    assert!(!success, "{stderr}");
+    assert!(stderr.contains("SYS_CONFIG_ERROR"), "{stderr}");
+    assert!(stderr.contains("STRIPE_WEBHOOK_SECRET: must be set"), "{stderr}");
+    assert!(!stderr.contains("sk_test_123"), "the key is never printed: {stderr}");
+}
+
+#[test]
 fn an_unreachable_redis_stops_the_server_at_start_up() {
     let (success, stderr) = start_with(&[("REDIS_URL", "redis://127.0.0.1:1")]);
     assert!(!success);

@@ -1,10 +1,12 @@
 //! The payment provider port: what billing asks of a provider (its vocabulary in [`port`]), with
 //! one adapter per provider. The local provider is the embedded default: it keeps its records
 //! in the app's database and answers the events a provider would send, which billing passes
-//! through the same handler as a provider's webhook.
+//! through the same handler as a provider's webhook. Stripe is used when its keys are
+//! configured.
 
 pub mod local;
 pub mod port;
+pub mod stripe;
 
 use platform::Platform;
 
@@ -19,19 +21,25 @@ use super::{
 #[derive(Clone)]
 pub enum Provider {
     /// The embedded default.
-    Local(local::Local),
+    Local(Box<local::Local>),
+    /// Stripe, when its keys are configured.
+    Stripe(stripe::Stripe),
 }
 
 impl Provider {
     /// The provider the configuration names.
     pub fn of(platform: &Platform) -> Self {
-        Self::Local(local::Local::new(platform.clone()))
+        match &platform.config.billing.stripe {
+            Some(config) => Self::Stripe(stripe::Stripe::new(config.clone())),
+            None => Self::Local(Box::new(local::Local::new(platform.clone()))),
+        }
     }
 
     /// Its stored name.
     pub fn name(&self) -> &'static str {
         match self {
             Self::Local(_) => "local",
+            Self::Stripe(_) => "stripe",
         }
     }
 
@@ -44,6 +52,7 @@ impl Provider {
     ) -> Result<String, ProviderError> {
         match self {
             Self::Local(local) => Ok(local.create_customer(org_id, org_name, email)),
+            Self::Stripe(stripe) => stripe.create_customer(org_id, org_name, email).await,
         }
     }
 
@@ -54,6 +63,7 @@ impl Provider {
     ) -> Result<String, ProviderError> {
         match self {
             Self::Local(local) => local.create_checkout(&request).await,
+            Self::Stripe(stripe) => stripe.create_checkout(&request).await,
         }
     }
 
@@ -61,6 +71,7 @@ impl Provider {
     pub async fn portal(&self, customer: &str, return_url: &str) -> Result<String, ProviderError> {
         match self {
             Self::Local(local) => Ok(local.portal(customer, return_url)),
+            Self::Stripe(stripe) => stripe.portal(customer, return_url).await,
         }
     }
 
@@ -68,6 +79,7 @@ impl Provider {
     pub async fn subscription(&self, id: &str) -> Result<ProviderSubscription, ProviderError> {
         match self {
             Self::Local(local) => local.subscription(id).await,
+            Self::Stripe(stripe) => stripe.subscription(id).await,
         }
     }
 
@@ -80,6 +92,7 @@ impl Provider {
     ) -> Result<Changed, ProviderError> {
         match self {
             Self::Local(local) => local.change_plan(id, plan, interval).await,
+            Self::Stripe(stripe) => stripe.change_plan(id, plan, interval).await,
         }
     }
 
@@ -91,6 +104,7 @@ impl Provider {
     ) -> Result<Changed, ProviderError> {
         match self {
             Self::Local(local) => local.set_cancel_at_period_end(id, cancel).await,
+            Self::Stripe(stripe) => stripe.set_cancel_at_period_end(id, cancel).await,
         }
     }
 
@@ -98,6 +112,7 @@ impl Provider {
     pub async fn invoices(&self, customer: &str) -> Result<Vec<InvoiceInfo>, ProviderError> {
         match self {
             Self::Local(local) => local.invoices(customer).await,
+            Self::Stripe(stripe) => stripe.invoices(customer).await,
         }
     }
 }

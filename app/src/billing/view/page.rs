@@ -9,11 +9,12 @@ use super::format_bytes;
 use crate::{
     billing::{
         api::{
-            CancelSubscription, ChangePlan, CreateCheckout, ResumeSubscription, get_subscription,
-            get_usage, list_invoices,
+            CancelSubscription, ChangePlan, CreateCheckout, OpenPortal, ResumeSubscription,
+            get_subscription, get_usage, list_invoices,
         },
         model::{
-            InvoiceInfo, SubscriptionInfo, SubscriptionStatus, Usage, UsageItem, format_money,
+            InvoiceInfo, ProviderKind, SubscriptionInfo, SubscriptionStatus, Usage, UsageItem,
+            format_money,
         },
         plans::{Interval, PLANS, Plan, PlanSpec, annual_savings_percent},
     },
@@ -173,8 +174,16 @@ fn Current(
     let i18n = use_i18n();
     let cancel = ServerAction::<CancelSubscription>::new();
     let resume = ServerAction::<ResumeSubscription>::new();
+    let portal = ServerAction::<OpenPortal>::new();
     let cancel_error = form_error(cancel);
     let resume_error = form_error(resume);
+    let portal_error = form_error(portal);
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(redirect)) = portal.value().get() {
+            follow(&navigate, &redirect.url);
+        }
+    });
     Effect::new(move |_| {
         if matches!(cancel.value().get(), Some(Ok(_)))
             || matches!(resume.value().get(), Some(Ok(_)))
@@ -203,6 +212,7 @@ fn Current(
     let dates = dates.map(|(key, at)| view! { <p data-testid="billing-date">{move || i18n.t(key)} " " <Time at day_only=true /></p> });
     let effective_differs = sub.effective_plan != sub.plan;
     let effective = i18n.t(sub.effective_plan.label_key());
+    let portal_org = org.clone();
     let action = (manage && status.is_some()).then(|| {
         if sub.cancel_at_period_end {
             view! {
@@ -228,6 +238,19 @@ fn Current(
             .into_any()
         }
     });
+    // A provider with its own self-service page (cards, tax ids, receipts) gets a way there.
+    let portal_form =
+        (manage && sub.provider == ProviderKind::Stripe && sub.has_customer).then(move || {
+            view! {
+                <ActionForm action=portal>
+                    <BillingAlert error=portal_error />
+                    <input type="hidden" name="org" value=portal_org />
+                    <button type="submit" class="btn btn-secondary" data-testid="portal">
+                        {move || i18n.t("billing-portal")}
+                    </button>
+                </ActionForm>
+            }
+        });
     view! {
         {past_due}
         <div class="billing-current" data-testid="current-plan">
@@ -241,6 +264,7 @@ fn Current(
                 <p data-testid="effective-plan">{move || i18n.t_args("billing-effective", &[("plan", effective.clone().into())])}</p>
             })}
             {action}
+            {portal_form}
         </div>
     }
 }
