@@ -120,8 +120,12 @@ async fn provider_subscription(app: &TestApp, org: &TestOrg) -> (String, String)
 
 /// Moves the end of `org`'s current period at the provider to a day ago (its renewal is due).
 async fn end_period(app: &TestApp, org: &TestOrg) {
+    move_period_end(app, org, platform::clock::now_utc() - chrono::TimeDelta::days(1)).await;
+}
+
+/// Moves the end of `org`'s current period at the provider to `past`.
+async fn move_period_end(app: &TestApp, org: &TestOrg, past: chrono::NaiveDateTime) {
     let db = &app.state.platform.db;
-    let past = platform::clock::now_utc() - chrono::TimeDelta::days(1);
     let done: Result<(), platform::DbError> = async {
         platform::with_conn!(db, conn => {
             diesel::update(
@@ -492,6 +496,15 @@ fn a_trial_is_free_runs_out_into_a_paid_plan_and_comes_once() {
             let invoices =
                 app.get_by(&owner, &format!("/api/billing/invoices?org={}", org.id)).await.json();
             assert_eq!(invoices[0]["amount_minor"], 0);
+
+            // Three days before its end, the trial's notice: once, however often the job runs.
+            let soon = platform::clock::now_utc() + chrono::TimeDelta::days(2);
+            move_period_end(&app, &org, soon).await;
+            assert_eq!(renew(&app).await, 0);
+            assert_eq!(renew(&app).await, 0);
+            let notices = audit_actions(&app, &org).await;
+            let notices = notices.iter().filter(|a| *a == "billing.trial_ending").count();
+            assert_eq!(notices, 1);
 
             // The trial ends: the first year is charged.
             end_period(&app, &org).await;

@@ -679,8 +679,31 @@ pub async fn renew_due(platform: &Platform) -> Result<(usize, Vec<Event>), DbErr
             Local::event(kind, sub, invoice_id.filter(|_| kind.starts_with("invoice")))
         }));
     }
+    // Three days before a trial ends, as Stripe does: one event per trial (its id is fixed by
+    // the subscription and the trial's end, so the handler applies it once however often the
+    // job sees it).
+    let ending: Vec<SubscriptionRow> = platform::with_conn!(&platform.db, conn => {
+        local_billing_subscriptions::table
+            .filter(local_billing_subscriptions::status.eq("trialing"))
+            .filter(local_billing_subscriptions::cancel_at_period_end.eq(false))
+            .filter(local_billing_subscriptions::current_period_end.gt(now))
+            .filter(local_billing_subscriptions::current_period_end.le(now + TRIAL_NOTICE))
+            .limit(500)
+            .select(SubscriptionRow::as_select())
+            .load(conn)
+            .await?
+    });
+    events.extend(ending.iter().map(|sub| {
+        let mut event = Local::event("customer.subscription.trial_will_end", sub, None);
+        let ends = sub.current_period_end.and_utc().timestamp();
+        event.id = format!("evt_local_trial_{}_{ends}", sub.id.trim_start_matches("sub_local_"));
+        event
+    }));
     Ok((due.len(), events))
 }
+
+/// How long before a trial's end its notice is sent.
+const TRIAL_NOTICE: TimeDelta = TimeDelta::days(3);
 
 #[cfg(test)]
 mod tests {
