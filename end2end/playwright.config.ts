@@ -24,10 +24,7 @@ export default defineConfig({
   snapshotPathTemplate: "../docs/screenshots/{arg}{ext}",
   fullyParallel: true,
   workers: 2,
-  // One retry, reported as "flaky" in the summary: under a full run's load a reloaded page is
-  // at times served with the fallback CSP instead of the page's own (not reproduced alone;
-  // see docs/operations.md "Known issues"). Remove once that is fixed.
-  retries: 1,
+  retries: 0,
   forbidOnly: !!process.env.CI,
   reporter: [["list"]],
   use: {

@@ -38,7 +38,45 @@ fn is_safe_request_id(id: &[u8]) -> bool {
         && id.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
 }
 
-/// Headers every response carries unless the handler set its own (pages set a CSP with a nonce).
+/// The nonce of one page's scripts: made before the page renders (the render reads it from the
+/// request), and named in the page's Content-Security-Policy by [`page_csp`].
+#[derive(Clone, Debug)]
+pub struct PageNonce(pub String);
+
+/// Gives every request a fresh script nonce, and every HTML answer a strict
+/// Content-Security-Policy naming it: scripts only from this origin or carrying the nonce (the
+/// hydration and resource scripts), wasm compilation allowed. Set here, on the response itself,
+/// so no page can be served without it.
+pub async fn page_csp(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let nonce = leptos::nonce::Nonce::new().to_string();
+    request.extensions_mut().insert(PageNonce(nonce.clone()));
+    let mut response = next.run(request).await;
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html {
+        let options = &state.leptos_options;
+        let reload = if matches!(options.env, leptos::config::Env::DEV) {
+            format!(" ws://{}:{}", options.site_addr.ip(), options.reload_port)
+        } else {
+            String::new()
+        };
+        let policy = format!(
+            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+             style-src 'self'; img-src 'self' data:; connect-src 'self'{reload}; \
+             frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
+        );
+        if let Ok(value) = HeaderValue::from_str(&policy) {
+            response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    response
+}
+
+/// Headers every response carries unless the handler set its own (pages get theirs from
+/// [`page_csp`]).
 pub fn security_headers() -> [(HeaderName, HeaderValue); 6] {
     [
         (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),

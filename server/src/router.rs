@@ -11,7 +11,7 @@ use axum::{
     routing::{any, get},
 };
 use futures::future::BoxFuture;
-use leptos::prelude::provide_context;
+use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use tower_http::{
     compression::CompressionLayer,
@@ -52,7 +52,15 @@ pub fn build(state: AppState) -> Router {
         let state = state.clone();
         move || {
             provide_context(state.clone());
-            leptos::nonce::provide_nonce();
+            // The nonce [`layers::page_csp`] names in the page's policy.
+            let nonce = use_context::<http::request::Parts>()
+                .and_then(|parts| parts.extensions.get::<layers::PageNonce>().cloned());
+            match nonce {
+                Some(layers::PageNonce(nonce)) => {
+                    provide_context(leptos::nonce::Nonce::from_value(nonce));
+                }
+                None => leptos::nonce::provide_nonce(),
+            }
         }
     };
     let pages_shell = {
@@ -84,6 +92,7 @@ pub fn build(state: AppState) -> Router {
     for (name, value) in layers::security_headers() {
         app = app.layer(SetResponseHeaderLayer::if_not_present(name, value));
     }
+    app = app.layer(middleware::from_fn_with_state(state.clone(), layers::page_csp));
     app.layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(state.platform.config.max_body_bytes))
         .layer(middleware::from_fn_with_state(state.clone(), layers::json_payload_too_large))

@@ -162,7 +162,6 @@ fn initial_preferences() -> (Locale, Theme) {
         });
         let theme =
             headers.as_ref().map(crate::preferences::model::stored_theme).unwrap_or_default();
-        csp::set_header();
         (locale, theme)
     }
     #[cfg(not(feature = "ssr"))]
@@ -173,32 +172,5 @@ fn initial_preferences() -> (Locale, Theme) {
             attribute("lang").and_then(|v| v.parse().ok()).unwrap_or_default(),
             attribute("data-theme").and_then(|v| v.parse().ok()).unwrap_or_default(),
         )
-    }
-}
-
-#[cfg(feature = "ssr")]
-mod csp {
-    use http::{HeaderValue, header};
-    use leptos::{config::Env, nonce::use_nonce, prelude::*};
-    use leptos_axum::ResponseOptions;
-
-    /// A strict Content-Security-Policy for the page: scripts only from this origin or carrying
-    /// this response's nonce (the hydration and resource scripts), wasm compilation allowed.
-    pub(super) fn set_header() {
-        let nonce = use_nonce().map(|n| n.to_string()).unwrap_or_default();
-        let reload = use_context::<LeptosOptions>()
-            .filter(|o| matches!(o.env, Env::DEV))
-            .map(|o| format!(" ws://{}:{}", o.site_addr.ip(), o.reload_port))
-            .unwrap_or_default();
-        let policy = format!(
-            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-             style-src 'self'; img-src 'self' data:; connect-src 'self'{reload}; \
-             frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
-        );
-        if let (Some(response), Ok(value)) =
-            (use_context::<ResponseOptions>(), HeaderValue::from_str(&policy))
-        {
-            response.insert_header(header::CONTENT_SECURITY_POLICY, value);
-        }
     }
 }

@@ -56,6 +56,22 @@ fn the_page_csp_allows_exactly_its_own_nonce() {
 
         let again = app.get("/").await;
         assert_ne!(again.header("content-security-policy"), Some(csp.as_str()), "fresh nonce");
+
+        // Under concurrent load every page, the 404 page included, names its own nonce.
+        let app = std::sync::Arc::new(app);
+        let pages = (0..40).map(|i| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                app.get(if i % 4 == 0 { "/no-such-page" } else { "/sign-in" }).await
+            })
+        });
+        for page in futures::future::join_all(pages).await {
+            let page = page.expect("answered");
+            let csp = page.header("content-security-policy").expect("csp");
+            let nonce = csp.split("'nonce-").nth(1).and_then(|r| r.split('\'').next());
+            let nonce = nonce.expect("a page policy, not the fallback");
+            assert!(page.text().contains(&format!(r#"nonce="{nonce}""#)), "{csp}");
+        }
     });
 }
 
