@@ -5,3 +5,5 @@ export PATH="$HOME/.cargo/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
 export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 # Where cargo builds; CI points it outside the clone so later runs reuse it.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+# The fake Stripe the tests run against (installed by setup.sh --test, started by test.sh).
+export LOCALSTRIPE_VENV="${LOCALSTRIPE_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/saas-foundation/localstripe-venv}"

@@ -65,6 +65,12 @@ if $want_test; then
       sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-inter
     fi
   fi
+  # localstripe (PyPI): a stateful fake of the Stripe API that signs the webhooks it sends.
+  if ! "$LOCALSTRIPE_VENV/bin/python" -c 'import localstripe' 2>/dev/null; then
+    step "installing localstripe (a fake Stripe for the tests)"
+    python3 -m venv "$LOCALSTRIPE_VENV"
+    "$LOCALSTRIPE_VENV/bin/pip" install --quiet --disable-pip-version-check localstripe==1.15.10
+  fi
   if [[ ! -d end2end/node_modules/@playwright/test ]] || ! cmp -s end2end/package-lock.json end2end/node_modules/.package-lock.json.copy; then
     step "installing end-to-end test packages"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund >/dev/null \

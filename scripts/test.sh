@@ -20,6 +20,9 @@ cargo clippy -p frontend --target wasm32-unknown-unknown --locked -- -D warnings
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 step "cargo test"
+# The Stripe adapter's suite runs against localstripe.
+TEST_STRIPE_API_BASE="${TEST_STRIPE_API_BASE:-$(scripts/localstripe.sh | tail -n1)}"
+export TEST_STRIPE_API_BASE
 cargo test --workspace --exclude frontend --locked 2>&1 | tee "$logs/rust.log"
 step "end-to-end"
 scripts/e2e.sh 2>&1 | tee "$logs/e2e.log"

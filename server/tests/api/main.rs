@@ -19,5 +19,6 @@ mod orgs;
 mod pages;
 mod realtime;
 mod spans;
+mod stripe;
 mod tenancy;
 mod todos;
