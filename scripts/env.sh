@@ -7,3 +7,5 @@ export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 # The fake Stripe the tests run against (installed by setup.sh --test, started by test.sh).
 export LOCALSTRIPE_VENV="${LOCALSTRIPE_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/saas-foundation/localstripe-venv}"
+# The S3-compatible server the storage tests run against (moto; installed and started likewise).
+export MOTO_VENV="${MOTO_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/saas-foundation/moto-venv}"

@@ -71,6 +71,12 @@ if $want_test; then
     python3 -m venv "$LOCALSTRIPE_VENV"
     "$LOCALSTRIPE_VENV/bin/pip" install --quiet --disable-pip-version-check localstripe==1.15.10
   fi
+  # moto (PyPI) in server mode: an S3-compatible server for the file storage tests.
+  if [[ ! -x "$MOTO_VENV/bin/moto_server" ]]; then
+    step "installing moto (an S3-compatible server for the tests)"
+    python3 -m venv "$MOTO_VENV"
+    "$MOTO_VENV/bin/pip" install --quiet --disable-pip-version-check 'moto[server]==5.2.6'
+  fi
   if [[ ! -d end2end/node_modules/@playwright/test ]] || ! cmp -s end2end/package-lock.json end2end/node_modules/.package-lock.json.copy; then
     step "installing end-to-end test packages"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund >/dev/null \

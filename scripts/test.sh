@@ -23,6 +23,9 @@ step "cargo test"
 # The Stripe adapter's suite runs against localstripe.
 TEST_STRIPE_API_BASE="${TEST_STRIPE_API_BASE:-$(scripts/localstripe.sh | tail -n1)}"
 export TEST_STRIPE_API_BASE
+# The file storage suites run on local disk and on moto's S3.
+TEST_S3_ENDPOINT="${TEST_S3_ENDPOINT:-$(scripts/moto.sh | tail -n1)}"
+export TEST_S3_ENDPOINT
 cargo test --workspace --exclude frontend --locked 2>&1 | tee "$logs/rust.log"
 step "end-to-end"
 scripts/e2e.sh 2>&1 | tee "$logs/e2e.log"

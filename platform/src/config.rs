@@ -3,7 +3,11 @@
 //! Defaults come from the `[app]` table of `Leptos.toml`; environment variables (and an optional
 //! `.env` file) override them. A wrong value stops the server with a message naming the variable.
 
-use std::{fmt, path::PathBuf, time::Duration};
+use std::{
+    fmt,
+    path::{Path, PathBuf},
+    time::Duration,
+};
 
 use serde::Deserialize;
 
@@ -181,6 +185,31 @@ pub struct Config {
     pub admin_emails: Vec<String>,
     /// Billing settings.
     pub billing: BillingConfig,
+    /// Where uploaded files are kept.
+    pub storage: StorageConfig,
+}
+
+/// Where uploaded files are kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StorageConfig {
+    /// A folder on local disk: `<DATA_DIR>/files/`.
+    Local(PathBuf),
+    /// An S3-compatible bucket, when `S3_BUCKET` is set.
+    S3(S3Config),
+}
+
+/// An S3-compatible bucket.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct S3Config {
+    /// `S3_BUCKET`.
+    pub bucket: String,
+    /// `S3_REGION` (`us-east-1`).
+    pub region: String,
+    /// `S3_ENDPOINT`: another S3-compatible service (`MinIO`, R2…); unset: AWS.
+    pub endpoint: Option<String>,
+    /// `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` (both or neither; neither: the
+    /// credentials of the environment the server runs in, e.g. an instance role).
+    pub credentials: Option<(String, Secret)>,
 }
 
 /// How organizations pay.
@@ -216,6 +245,53 @@ pub const STRIPE_PRICE_VARIABLES: [&str; 4] = [
     "STRIPE_PRICE_BUSINESS_MONTHLY",
     "STRIPE_PRICE_BUSINESS_ANNUAL",
 ];
+
+/// `S3_BUCKET` and its settings, or the folder `<DATA_DIR>/files/`.
+fn storage(
+    var: &impl Fn(&str) -> Option<String>,
+    data_dir: &Path,
+) -> Result<StorageConfig, ConfigError> {
+    let Some(bucket) = var("S3_BUCKET") else {
+        for name in ["S3_ENDPOINT", "S3_REGION"] {
+            if var(name).is_some() {
+                return Err(ConfigError::new(name, "is only used with S3_BUCKET"));
+            }
+        }
+        return Ok(StorageConfig::Local(data_dir.join("files")));
+    };
+    let valid_bucket = (3..=63).contains(&bucket.len())
+        && bucket
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.');
+    if !valid_bucket {
+        return Err(ConfigError::new(
+            "S3_BUCKET",
+            "must be a bucket name (3-63 lower-case letters, digits, '-' or '.')",
+        ));
+    }
+    let endpoint = var("S3_ENDPOINT").map(|e| e.trim_end_matches('/').to_owned());
+    if endpoint.as_deref().is_some_and(|e| origin_of(e).is_none()) {
+        return Err(ConfigError::new("S3_ENDPOINT", "must be an http:// or https:// address"));
+    }
+    let credentials = match (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
+        (None, None) => None,
+        (Some(id), Some(secret)) => Some((id, Secret::new(secret))),
+        (Some(_), None) => {
+            return Err(ConfigError::new(
+                "AWS_SECRET_ACCESS_KEY",
+                "must be set with AWS_ACCESS_KEY_ID",
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(ConfigError::new(
+                "AWS_ACCESS_KEY_ID",
+                "must be set with AWS_SECRET_ACCESS_KEY",
+            ));
+        }
+    };
+    let region = var("S3_REGION").unwrap_or_else(|| "us-east-1".to_owned());
+    Ok(StorageConfig::S3(S3Config { bucket, region, endpoint, credentials }))
+}
 
 /// `STRIPE_SECRET_KEY` and `STRIPE_WEBHOOK_SECRET` (both or neither), the API base and the
 /// price ids.
@@ -336,6 +412,7 @@ impl Config {
         }
         let admin_emails = admin_emails(&var)?;
         let (stripe, webhook_secret) = stripe(&var)?;
+        let storage = storage(&var, &data_dir)?;
         let redis_prefix = var("REDIS_PREFIX").unwrap_or_else(|| "saas".into());
         if !redis_prefix.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_')) {
             return Err(ConfigError::new("REDIS_PREFIX", "may hold only letters, digits, - and _"));
@@ -378,6 +455,7 @@ impl Config {
                 webhook_secret,
                 stripe,
             },
+            storage,
         })
     }
 
@@ -540,6 +618,34 @@ mod tests {
             assert_eq!(err.variable, name, "{name}={value}");
             assert!(err.to_string().contains(name));
         }
+    }
+
+    #[test]
+    fn files_go_to_the_data_dir_or_to_a_bucket() {
+        let local = load(&[("DATA_DIR", "/srv/app")]).expect("defaults");
+        assert_eq!(local.storage, StorageConfig::Local(PathBuf::from("/srv/app/files")));
+        let err = load(&[("S3_ENDPOINT", "http://127.0.0.1:9000")]).expect_err("no bucket");
+        assert_eq!(err.variable, "S3_ENDPOINT");
+        let err = load(&[("S3_BUCKET", "Not_A_Bucket")]).expect_err("bad name");
+        assert_eq!(err.variable, "S3_BUCKET");
+        let half = [("S3_BUCKET", "files"), ("AWS_ACCESS_KEY_ID", "id")];
+        assert_eq!(load(&half).expect_err("half a pair").variable, "AWS_SECRET_ACCESS_KEY");
+        let s3 = load(&[
+            ("S3_BUCKET", "files"),
+            ("S3_ENDPOINT", "http://127.0.0.1:9000/"),
+            ("AWS_ACCESS_KEY_ID", "id"),
+            ("AWS_SECRET_ACCESS_KEY", "secret"),
+        ])
+        .expect("complete");
+        assert_eq!(
+            s3.storage,
+            StorageConfig::S3(S3Config {
+                bucket: "files".into(),
+                region: "us-east-1".into(),
+                endpoint: Some("http://127.0.0.1:9000".into()),
+                credentials: Some(("id".into(), Secret::new("secret"))),
+            })
+        );
     }
 
     #[test]

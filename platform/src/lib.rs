@@ -15,6 +15,7 @@ pub mod password;
 pub mod pubsub;
 pub mod rate_limit;
 pub mod redis_conn;
+pub mod storage;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod token;
@@ -53,6 +54,8 @@ pub struct Platform {
     pub redis: Option<RedisHandle>,
     /// Outgoing mail: SMTP, or files under `<DATA_DIR>/mail/`.
     pub mailer: mail::Mailer,
+    /// Uploaded files: `<DATA_DIR>/files/`, or an S3-compatible bucket.
+    pub storage: storage::Storage,
 }
 
 impl Platform {
@@ -79,7 +82,17 @@ impl Platform {
             Some(url) => mail::Mailer::smtp(url.expose(), &config.mail_from)?,
             None => mail::Mailer::files(&config.data_dir.join("mail"), &config.mail_from)?,
         };
-        Ok(Self { config: Arc::new(config), db, cache, rate_limiter, pubsub, redis, mailer })
+        let storage = storage::Storage::new(&config.storage)?;
+        Ok(Self {
+            config: Arc::new(config),
+            db,
+            cache,
+            rate_limiter,
+            pubsub,
+            redis,
+            mailer,
+            storage,
+        })
     }
 
     /// Builds the platform and prepares it for serving: data directory, migrations, Redis check.
@@ -102,9 +115,10 @@ impl Platform {
     pub fn backends(&self) -> String {
         let cache = if self.redis.is_some() { "redis" } else { "in-process" };
         format!(
-            "database={} cache/pubsub/rate-limit={cache} mail={}",
+            "database={} cache/pubsub/rate-limit={cache} mail={} files={}",
             self.db.backend_name(),
-            self.mailer.kind()
+            self.mailer.kind(),
+            self.storage.kind()
         )
     }
 }

@@ -19,6 +19,29 @@ pub fn test_redis_url() -> Option<String> {
     std::env::var("TEST_REDIS_URL").ok().filter(|v| !v.is_empty())
 }
 
+/// The S3-compatible server for tests (moto), e.g. `http://127.0.0.1:9000`.
+pub fn test_s3_endpoint() -> Option<String> {
+    std::env::var("TEST_S3_ENDPOINT").ok().filter(|v| !v.is_empty())
+}
+
+/// A new, empty bucket on the test S3 server (which accepts any credentials), and the
+/// configuration that uses it.
+pub async fn test_bucket(endpoint: &str) -> crate::config::S3Config {
+    let bucket = format!("test-{}", uuid::Uuid::now_v7().simple());
+    let created = reqwest::Client::new()
+        .put(format!("{endpoint}/{bucket}"))
+        .send()
+        .await
+        .expect("the S3 server answers");
+    assert!(created.status().is_success(), "creating bucket {bucket}: {}", created.status());
+    crate::config::S3Config {
+        bucket,
+        region: "us-east-1".into(),
+        endpoint: Some(endpoint.to_owned()),
+        credentials: Some(("testing".into(), Secret::new("testing"))),
+    }
+}
+
 /// One test's database and data directory, removed when dropped.
 pub struct TestDatabase {
     /// The database to connect to.
@@ -102,6 +125,7 @@ pub fn test_config(
         database_timeout: Duration::from_secs(5),
         redis_url: redis_url.map(Secret::new),
         redis_timeout: Duration::from_secs(2),
+        storage: crate::config::StorageConfig::Local(data_dir.join("files")),
         data_dir,
         default_locale: defaults.default_locale,
         max_body_bytes: defaults.max_body_bytes,
