@@ -8,6 +8,7 @@ pub mod cache;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod images;
 pub mod job;
 pub mod lease;
 pub mod mail;
