@@ -46,7 +46,8 @@ async fn live_todos(app: &TestApp, org: &TestOrg) -> i64 {
     count.expect("count")
 }
 
-async fn audit_actions(app: &TestApp, org: &TestOrg) -> Vec<String> {
+/// The organization's `billing.*` audit actions, oldest first.
+pub(crate) async fn audit_actions(app: &TestApp, org: &TestOrg) -> Vec<String> {
     let db = &app.state.platform.db;
     let actions: Result<Vec<String>, platform::DbError> = async {
         Ok(platform::with_conn!(db, conn => {

@@ -24,10 +24,10 @@ use axum::{
     http::{HeaderMap, Method, StatusCode, Uri},
     response::{IntoResponse, Response},
 };
-use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, TextExpressionMethods};
+use diesel::{OptionalExtension, QueryDsl};
 use platform::{
     config::{Secret, StripeConfig},
-    db::schema::{audit_log, billing_accounts},
+    db::schema::billing_accounts,
 };
 
 use crate::common::{TestApp, TestOrg, TestUser, assert_error, block_on};
@@ -345,7 +345,7 @@ fn checkout_webhook_cancel_resume_change_plan_invoices_and_portal_on_stripe() {
                 (Some("pro"), Some("monthly"))
             );
             assert_eq!(sub["limits"]["todos"], -1);
-            let stored = subscription_of(&app, &org.id).await;
+            let (_, stored) = stored_ids(&app, &org.id).await;
             assert_eq!(stored.as_deref(), Some(sub_id.as_str()));
 
             // Cancel and resume at the period's end, stored from Stripe's answer.
@@ -403,7 +403,7 @@ fn checkout_webhook_cancel_resume_change_plan_invoices_and_portal_on_stripe() {
                 (Some("free"), Some(10))
             );
 
-            let actions = billing_actions(&app, &org.id).await;
+            let actions = crate::billing::audit_actions(&app, &org).await;
             for expected in [
                 "billing.subscribed",
                 "billing.cancel_scheduled",
@@ -526,7 +526,7 @@ fn a_subscription_of_another_organization_is_refused_at_the_webhook() {
             let portal =
                 app.post_as(&owner, "/api/billing/portal", &format!("org={}", org.id)).await;
             assert_eq!(portal.status, StatusCode::OK, "{}", portal.text());
-            let customer = customer_of(&app, &org.id).await.expect("customer");
+            let customer = stored_ids(&app, &org.id).await.0.expect("customer");
             pay_at_stripe(&customer, "price_sf_business_annual", &other.id).await;
             // localstripe's events arrive and are refused: neither organization is upgraded.
             tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
@@ -536,51 +536,22 @@ fn a_subscription_of_another_organization_is_refused_at_the_webhook() {
     });
 }
 
-async fn subscription_of(app: &TestApp, org: &str) -> Option<String> {
+/// A customer id and a subscription id, as stored.
+type Ids = (Option<String>, Option<String>);
+
+/// The organization's stored Stripe customer and subscription ids.
+async fn stored_ids(app: &TestApp, org: &str) -> Ids {
     let db = &app.state.platform.db;
-    let id: Result<Option<Option<String>>, platform::DbError> = async {
+    let ids: Result<Option<Ids>, platform::DbError> = async {
         Ok(platform::with_conn!(db, conn => {
             billing_accounts::table
                 .find(org)
-                .select(billing_accounts::subscription_id)
+                .select((billing_accounts::customer_id, billing_accounts::subscription_id))
                 .first(conn)
                 .await
                 .optional()?
         }))
     }
     .await;
-    id.expect("read").flatten()
-}
-
-async fn customer_of(app: &TestApp, org: &str) -> Option<String> {
-    let db = &app.state.platform.db;
-    let id: Result<Option<Option<String>>, platform::DbError> = async {
-        Ok(platform::with_conn!(db, conn => {
-            billing_accounts::table
-                .find(org)
-                .select(billing_accounts::customer_id)
-                .first(conn)
-                .await
-                .optional()?
-        }))
-    }
-    .await;
-    id.expect("read").flatten()
-}
-
-async fn billing_actions(app: &TestApp, org: &str) -> Vec<String> {
-    let db = &app.state.platform.db;
-    let actions: Result<Vec<String>, platform::DbError> = async {
-        Ok(platform::with_conn!(db, conn => {
-            audit_log::table
-                .filter(audit_log::organization_id.eq(org))
-                .filter(audit_log::action.like("billing.%"))
-                .order(audit_log::id)
-                .select(audit_log::action)
-                .load(conn)
-                .await?
-        }))
-    }
-    .await;
-    actions.expect("read")
+    ids.expect("read").unwrap_or_default()
 }
