@@ -12,7 +12,8 @@ use std::{fmt, fmt::Write as _, path::Path, pin::pin, sync::Arc, time::Duration}
 use bytes::Bytes;
 use futures::{Stream, StreamExt, stream::BoxStream};
 use object_store::{
-    ObjectStore, ObjectStoreExt as _, PutMode, PutOptions, PutPayload, WriteMultipart,
+    Attribute, Attributes, ObjectStore, ObjectStoreExt as _, PutMode, PutMultipartOptions,
+    PutOptions, PutPayload, WriteMultipart,
     aws::{AmazonS3, AmazonS3Builder},
     local::LocalFileSystem,
     path::Path as ObjectPath,
@@ -22,6 +23,8 @@ use password_hash::rand_core::{OsRng, RngCore as _};
 
 use crate::config::StorageConfig;
 
+/// How a stored picture may be cached: for good, as its key never names other bytes.
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// Files up to this size are written in one request; larger ones in parts of this size.
 const PART_BYTES: usize = 5 * 1024 * 1024;
 /// Parts of one upload in flight at once (memory held: about this many parts).
@@ -288,6 +291,28 @@ impl Storage {
         }
     }
 
+    /// What S3 answers a signed URL of `key` with (the local store serves nothing itself): a
+    /// picture as its own type, cached for good (keys never change); anything else as a
+    /// download.
+    fn attributes(&self, key: &StorageKey) -> Attributes {
+        let mut attributes = Attributes::new();
+        if self.backend != StorageBackend::S3 {
+            return attributes;
+        }
+        match key.kind() {
+            KeyKind::Avatar(format) | KeyKind::Logo(format) => {
+                attributes.insert(Attribute::ContentType, format.content_type().into());
+                attributes.insert(Attribute::CacheControl, IMMUTABLE.into());
+            }
+            KeyKind::Attachment => {
+                attributes.insert(Attribute::ContentType, "application/octet-stream".into());
+                attributes.insert(Attribute::ContentDisposition, "attachment".into());
+                attributes.insert(Attribute::CacheControl, "private, no-store".into());
+            }
+        }
+        attributes
+    }
+
     /// Stores `body` under `key`, reading it as it arrives and stopping as soon as it passes
     /// `max_bytes`; answers the size stored. On any error nothing is left under `key`.
     pub async fn put<E: fmt::Display>(
@@ -318,7 +343,11 @@ impl Storage {
         while buffered < PART_BYTES {
             let Some(chunk) = next(&mut size).await? else {
                 let payload: PutPayload = first.into_iter().collect();
-                let options = PutOptions { mode: PutMode::Create, ..PutOptions::default() };
+                let options = PutOptions {
+                    mode: PutMode::Create,
+                    attributes: self.attributes(key),
+                    ..PutOptions::default()
+                };
                 return match self.store.put_opts(&key.path(), payload, options).await {
                     Ok(_) => Ok(size),
                     Err(object_store::Error::AlreadyExists { path, .. }) => {
@@ -331,7 +360,9 @@ impl Storage {
             first.push(chunk);
         }
         // Larger: a multipart upload, a few parts in flight at a time.
-        let upload = self.store.put_multipart(&key.path()).await?;
+        let options =
+            PutMultipartOptions { attributes: self.attributes(key), ..Default::default() };
+        let upload = self.store.put_multipart_opts(&key.path(), options).await?;
         let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_BYTES);
         for chunk in first {
             writer.put(chunk);

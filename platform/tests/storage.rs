@@ -10,7 +10,7 @@ use bytes::Bytes;
 use futures::{StreamExt as _, TryStreamExt as _, stream};
 use platform::{
     config::StorageConfig,
-    storage::{ImageFormat, PutError, Storage, StorageBackend, StorageKey},
+    storage::{self, ImageFormat, PutError, Storage, StorageBackend, StorageKey},
     testing::{test_bucket, test_s3_endpoint},
 };
 use tempfile::TempDir;
@@ -182,6 +182,12 @@ async fn local_files_stay_inside_their_folder_and_s3_reads_are_signed() {
                 assert!(url.contains("X-Amz-Signature="), "{url}");
                 let fetched = reqwest::get(&url).await.expect("S3 answers");
                 assert_eq!(fetched.status(), 200, "{url}");
+                // Served as what the key says it is, never as what the bytes might suggest.
+                let header = |name: &str| {
+                    fetched.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+                };
+                assert_eq!(header("content-type").as_deref(), Some("image/png"));
+                assert_eq!(header("cache-control").as_deref(), Some(storage::IMMUTABLE));
                 assert_eq!(fetched.bytes().await.expect("body").len(), 10);
             }
         }
