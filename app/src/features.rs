@@ -8,9 +8,11 @@ use platform::job::Job;
 use crate::state::AppState;
 
 /// The features' own HTTP routes, by path (under `/api/`, each checking its caller as the
-/// server functions do). The tenancy tests read the same list.
+/// server functions do; `/files/` serves stored pictures by their unguessable keys). The
+/// tenancy tests read the same list.
 pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
-    [crate::todos::http::routes(), crate::billing::http::routes()].concat()
+    [crate::todos::http::routes(), crate::billing::http::routes(), crate::files::http::routes()]
+        .concat()
 }
 
 /// Every feature's maintenance jobs.

@@ -7,6 +7,7 @@ pub mod api_error;
 pub mod auth;
 pub mod billing;
 pub mod error;
+pub mod files;
 pub mod forms;
 pub mod home;
 pub mod i18n;

@@ -12,6 +12,7 @@ mod api_errors;
 mod auth;
 mod billing;
 mod config;
+mod files;
 mod health;
 mod input;
 mod invitations;

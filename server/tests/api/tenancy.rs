@@ -569,6 +569,7 @@ fn no_call_reaches_into_another_organization() {
 /// test below fails on any endpoint that is in neither this list nor [`ORG_CALLS`].
 const NOT_ORG_SCOPED: &[(&str, &str)] = &[
     ("/api/system/status", "public"),
+    ("/files/{*key}", "a stored picture: its unguessable key is the capability"),
     ("/api/preferences/locale", "the browser's own preference"),
     ("/api/preferences/theme", "the browser's own preference"),
     ("/api/preferences/time-zone", "the caller's own account"),
