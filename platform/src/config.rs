@@ -246,6 +246,21 @@ pub const STRIPE_PRICE_VARIABLES: [&str; 4] = [
     "STRIPE_PRICE_BUSINESS_ANNUAL",
 ];
 
+/// Two variables that go together: both values, neither (`None`), or an error naming the one
+/// missing.
+fn pair(
+    var: &impl Fn(&str) -> Option<String>,
+    first: &str,
+    second: &str,
+) -> Result<Option<(String, String)>, ConfigError> {
+    match (var(first), var(second)) {
+        (None, None) => Ok(None),
+        (Some(a), Some(b)) => Ok(Some((a, b))),
+        (Some(_), None) => Err(ConfigError::new(second, format!("must be set with {first}"))),
+        (None, Some(_)) => Err(ConfigError::new(first, format!("must be set with {second}"))),
+    }
+}
+
 /// `S3_BUCKET` and its settings, or the folder `<DATA_DIR>/files/`.
 fn storage(
     var: &impl Fn(&str) -> Option<String>,
@@ -273,22 +288,8 @@ fn storage(
     if endpoint.as_deref().is_some_and(|e| origin_of(e).is_none()) {
         return Err(ConfigError::new("S3_ENDPOINT", "must be an http:// or https:// address"));
     }
-    let credentials = match (var("AWS_ACCESS_KEY_ID"), var("AWS_SECRET_ACCESS_KEY")) {
-        (None, None) => None,
-        (Some(id), Some(secret)) => Some((id, Secret::new(secret))),
-        (Some(_), None) => {
-            return Err(ConfigError::new(
-                "AWS_SECRET_ACCESS_KEY",
-                "must be set with AWS_ACCESS_KEY_ID",
-            ));
-        }
-        (None, Some(_)) => {
-            return Err(ConfigError::new(
-                "AWS_ACCESS_KEY_ID",
-                "must be set with AWS_SECRET_ACCESS_KEY",
-            ));
-        }
-    };
+    let credentials = pair(var, "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")?
+        .map(|(id, secret)| (id, Secret::new(secret)));
     let region = var("S3_REGION").unwrap_or_else(|| "us-east-1".to_owned());
     Ok(StorageConfig::S3(S3Config { bucket, region, endpoint, credentials }))
 }
@@ -298,21 +299,8 @@ fn storage(
 fn stripe(
     var: &impl Fn(&str) -> Option<String>,
 ) -> Result<(Option<StripeConfig>, Option<Secret>), ConfigError> {
-    let (key, webhook) = match (var("STRIPE_SECRET_KEY"), var("STRIPE_WEBHOOK_SECRET")) {
-        (None, None) => return Ok((None, None)),
-        (Some(_), None) => {
-            return Err(ConfigError::new(
-                "STRIPE_WEBHOOK_SECRET",
-                "must be set with STRIPE_SECRET_KEY",
-            ));
-        }
-        (None, Some(_)) => {
-            return Err(ConfigError::new(
-                "STRIPE_SECRET_KEY",
-                "must be set with STRIPE_WEBHOOK_SECRET",
-            ));
-        }
-        (Some(key), Some(webhook)) => (key, webhook),
+    let Some((key, webhook)) = pair(var, "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET")? else {
+        return Ok((None, None));
     };
     if !["sk_", "rk_"].iter().any(|prefix| key.starts_with(prefix)) {
         return Err(ConfigError::new("STRIPE_SECRET_KEY", "must start with sk_ or rk_"));

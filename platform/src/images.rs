@@ -143,8 +143,13 @@ pub fn process(
     let mut picture = DynamicImage::from_decoder(decoder).map_err(refused)?;
     picture.apply_orientation(orientation);
 
-    let transparent = picture.color().has_alpha()
-        && picture.to_rgba8().pixels().any(|pixel| pixel.0[3] < u8::MAX);
+    let transparent = match &picture {
+        DynamicImage::ImageRgba8(rgba) => rgba.pixels().any(|pixel| pixel.0[3] < u8::MAX),
+        other if other.color().has_alpha() => {
+            other.to_rgba8().pixels().any(|pixel| pixel.0[3] < u8::MAX)
+        }
+        _ => false,
+    };
     let source = if transparent {
         DynamicImage::ImageRgba8(picture.into_rgba8())
     } else {
