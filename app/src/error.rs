@@ -226,8 +226,12 @@ impl AppError {
         Self::new(ErrorCode::SysServiceUnavailable).with_detail("service", service)
     }
 
-    /// The HTTP status this error is sent with.
+    /// The HTTP status this error is sent with: its code's, except a body or upload over its
+    /// byte cap (`VAL_TOO_LONG` with `details.maxBytes`), which is 413.
     pub fn status(&self) -> u16 {
+        if self.code == ErrorCode::ValTooLong && self.details.contains_key("maxBytes") {
+            return 413;
+        }
         self.code.status()
     }
 

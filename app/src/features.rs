@@ -22,6 +22,8 @@ pub fn jobs() -> Vec<Job> {
         &crate::invitations::jobs::JOBS[..],
         &crate::todos::jobs::JOBS[..],
         &crate::billing::jobs::JOBS[..],
+        // After the todos' purge, which hands it the files of the todos it removes.
+        &crate::files::jobs::JOBS[..],
     ]
     .concat()
 }

@@ -67,6 +67,10 @@ pub struct AppDefaults {
     pub default_locale: String,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
+    /// Largest accepted avatar or logo upload, in bytes.
+    pub max_image_bytes: u64,
+    /// Largest accepted todo attachment, in bytes.
+    pub max_attachment_bytes: u64,
     /// Most connections a database pool opens.
     pub database_pool_size: usize,
     /// How long a request waits for a database connection, in milliseconds.
@@ -89,6 +93,8 @@ impl Default for AppDefaults {
             data_dir: PathBuf::from("data"),
             default_locale: "en".into(),
             max_body_bytes: 2 * 1024 * 1024,
+            max_image_bytes: 10 * 1024 * 1024,
+            max_attachment_bytes: 25 * 1024 * 1024,
             database_pool_size: 16,
             database_timeout_ms: 5_000,
             redis_timeout_ms: 2_000,
@@ -154,6 +160,8 @@ pub struct Config {
     pub default_locale: String,
     /// `MAX_BODY_BYTES`.
     pub max_body_bytes: usize,
+    /// The uploads' own caps (not `MAX_BODY_BYTES`).
+    pub uploads: UploadLimits,
     /// `HEALTH_TIMEOUT_MS`.
     pub health_timeout: Duration,
     /// `LOG_FORMAT`: `pretty` (default) or `json`.
@@ -187,6 +195,29 @@ pub struct Config {
     pub billing: BillingConfig,
     /// Where uploaded files are kept.
     pub storage: StorageConfig,
+}
+
+/// How large an upload may be, each read under its own cap while it arrives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UploadLimits {
+    /// `MAX_IMAGE_BYTES`: an avatar or a logo.
+    pub max_image_bytes: u64,
+    /// `MAX_ATTACHMENT_BYTES`: a todo attachment.
+    pub max_attachment_bytes: u64,
+}
+
+impl UploadLimits {
+    /// The caps `var` sets, `defaults` otherwise (at least 1 KiB each).
+    fn from_vars(
+        var: &impl Fn(&str) -> Option<String>,
+        defaults: &AppDefaults,
+    ) -> Result<Self, ConfigError> {
+        let (image, attachment) = (defaults.max_image_bytes, defaults.max_attachment_bytes);
+        Ok(Self {
+            max_image_bytes: number(var, "MAX_IMAGE_BYTES", image, 1024)?,
+            max_attachment_bytes: number(var, "MAX_ATTACHMENT_BYTES", attachment, 1024)?,
+        })
+    }
 }
 
 /// Where uploaded files are kept.
@@ -345,6 +376,7 @@ impl Config {
     ) -> Result<Self, ConfigError> {
         let var = |name: &str| var(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
 
+        let uploads = UploadLimits::from_vars(&var, &defaults)?;
         let data_dir = var("DATA_DIR").map_or(defaults.data_dir, PathBuf::from);
         let database = match var("DATABASE_URL") {
             None => DatabaseConfig::Sqlite { path: data_dir.join("app.db") },
@@ -378,12 +410,7 @@ impl Config {
                 format!("must be one of {}", SUPPORTED_LOCALES.join(", ")),
             ));
         }
-        let log_format = match var("LOG_FORMAT").as_deref() {
-            None | Some("pretty") => LogFormat::Pretty,
-            Some("json") => LogFormat::Json,
-            Some(_) => return Err(ConfigError::new("LOG_FORMAT", "must be `pretty` or `json`")),
-        };
-
+        let log_format = log_format(&var)?;
         let (public_url, trusted_origins) = web_origins(&var)?;
         let smtp_url = match var("SMTP_URL") {
             None => None,
@@ -415,6 +442,7 @@ impl Config {
             data_dir,
             default_locale,
             max_body_bytes: number(&var, "MAX_BODY_BYTES", defaults.max_body_bytes, 1024)?,
+            uploads,
             health_timeout: millis(&var, "HEALTH_TIMEOUT_MS", defaults.health_timeout_ms)?,
             log_format,
             public_url,
@@ -523,6 +551,15 @@ fn flag(
         Some("true" | "1" | "yes" | "on") => Ok(true),
         Some("false" | "0" | "no" | "off") => Ok(false),
         Some(_) => Err(ConfigError::new(name, "must be true or false")),
+    }
+}
+
+/// `LOG_FORMAT`: `pretty` (the default) or `json`.
+fn log_format(var: &impl Fn(&str) -> Option<String>) -> Result<LogFormat, ConfigError> {
+    match var("LOG_FORMAT").as_deref() {
+        None | Some("pretty") => Ok(LogFormat::Pretty),
+        Some("json") => Ok(LogFormat::Json),
+        Some(_) => Err(ConfigError::new("LOG_FORMAT", "must be `pretty` or `json`")),
     }
 }
 

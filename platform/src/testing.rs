@@ -129,6 +129,10 @@ pub fn test_config(
         data_dir,
         default_locale: defaults.default_locale,
         max_body_bytes: defaults.max_body_bytes,
+        uploads: crate::config::UploadLimits {
+            max_image_bytes: defaults.max_image_bytes,
+            max_attachment_bytes: defaults.max_attachment_bytes,
+        },
         health_timeout: Duration::from_secs(2),
         log_format: LogFormat::Pretty,
         public_url: None,

@@ -102,6 +102,34 @@ pub async fn api_not_found(State(state): State<AppState>, request: Request) -> R
     error_response(AppError::not_found("endpoint"), request.headers(), &state.platform.config)
 }
 
+/// The general body limit, `MAX_BODY_BYTES`, on every request but an upload (its route reads
+/// the body under its own cap, [`app::files::http::UPLOAD_PATHS`]): a declared length over it
+/// is refused at once, a longer body stops being read when it passes it.
+pub async fn body_limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if request.method() == http::Method::POST
+        && app::files::http::UPLOAD_PATHS.contains(&request.uri().path())
+    {
+        return next.run(request).await;
+    }
+    let max = state.platform.config.max_body_bytes;
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > u64::try_from(max).unwrap_or(u64::MAX)) {
+        let mut json = error_response(
+            AppError::new(ErrorCode::ValTooLong).with_detail("maxBytes", max),
+            request.headers(),
+            &state.platform.config,
+        );
+        *json.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+        return json;
+    }
+    next.run(request.map(|body| axum::body::Body::new(http_body_util::Limited::new(body, max))))
+        .await
+}
+
 /// Turns the body-limit layer's plain-text 413 into a JSON `VAL_TOO_LONG` error (status kept).
 pub async fn json_payload_too_large(
     State(state): State<AppState>,

@@ -15,7 +15,6 @@ use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use tower_http::{
     compression::CompressionLayer,
-    limit::RequestBodyLimitLayer,
     set_header::SetResponseHeaderLayer,
     trace::{DefaultOnResponse, TraceLayer},
 };
@@ -94,7 +93,7 @@ pub fn build(state: AppState) -> Router {
     }
     app = app.layer(middleware::from_fn_with_state(state.clone(), layers::page_csp));
     app.layer(CompressionLayer::new())
-        .layer(RequestBodyLimitLayer::new(state.platform.config.max_body_bytes))
+        .layer(middleware::from_fn_with_state(state.clone(), layers::body_limit))
         .layer(middleware::from_fn_with_state(state.clone(), layers::json_payload_too_large))
         .layer(
             TraceLayer::new_for_http()

@@ -328,6 +328,8 @@ audit-details = Details
 audit-organization-created = Created the organization
 audit-organization-updated = Changed the name or address
 audit-organization-deleted = Deleted the organization
+audit-organization-logo-changed = Changed the logo
+audit-organization-logo-removed = Removed the logo
 audit-member-invited = Invited someone
 audit-member-joined = Joined
 audit-member-removed = Removed a member
@@ -553,3 +555,11 @@ audit-billing-invoice-paid = Invoice paid
 audit-billing-payment-failed = Payment failed
 audit-billing-payment-action-required = Payment needs confirmation
 audit-billing-trial-ending = Trial ending soon
+
+## Files
+reason-unsupported-image-type = Choose a JPEG, PNG, GIF or WebP picture.
+reason-image-type-mismatch = The file's name or type does not match its contents. Choose the picture again.
+reason-image-too-large = The picture is too large: at most 8,000 × 8,000 pixels.
+reason-image-unreadable = The picture cannot be read: it may be damaged or incomplete.
+reason-malformed-multipart = The upload was not sent correctly. Try again.
+reason-upload-expired = The upload took too long. Try again.

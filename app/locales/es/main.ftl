@@ -325,6 +325,8 @@ audit-details = Detalles
 audit-organization-created = Creó la organización
 audit-organization-updated = Cambió el nombre o la dirección
 audit-organization-deleted = Eliminó la organización
+audit-organization-logo-changed = Cambió el logotipo
+audit-organization-logo-removed = Quitó el logotipo
 audit-member-invited = Invitó a alguien
 audit-member-joined = Se unió
 audit-member-removed = Quitó a un miembro
@@ -550,3 +552,11 @@ audit-billing-invoice-paid = Factura pagada
 audit-billing-payment-failed = Pago fallido
 audit-billing-payment-action-required = El pago necesita confirmación
 audit-billing-trial-ending = La prueba termina pronto
+
+## Files
+reason-unsupported-image-type = Elige una imagen JPEG, PNG, GIF o WebP.
+reason-image-type-mismatch = El nombre o el tipo del archivo no coinciden con su contenido. Vuelve a elegir la imagen.
+reason-image-too-large = La imagen es demasiado grande: como máximo 8000 × 8000 píxeles.
+reason-image-unreadable = No se puede leer la imagen: puede estar dañada o incompleta.
+reason-malformed-multipart = La subida no se envió correctamente. Inténtalo de nuevo.
+reason-upload-expired = La subida tardó demasiado. Inténtalo de nuevo.

@@ -183,6 +183,8 @@ pub async fn delete_account(input: DeleteAccountInput) -> Result<(), AppError> {
     crate::orgs::service::delete_where_only_member(&platform, &user.id).await?;
     let hashes = store::delete_user(&platform.db, &user.id).await?;
     session::evict(&platform, &hashes).await;
+    // The picture and the files of the organizations that went (failures wait for the job).
+    crate::files::service::remove_due(&platform, platform::clock::now_utc()).await?;
     session::set_cookie(&session::clearing_cookie_value(platform.config.is_https()));
     tracing::info!(user_id = %user.id, "account deleted");
     redirect_after(None, "/?account_deleted=1");

@@ -1,16 +1,11 @@
 //! The plan's limits, read inside the transaction of the write they limit. Other features'
 //! stores call [`entitled_plan!`] after taking the organization's lock, count, and refuse with
-//! [`LimitReached`]; files reserve their bytes with [`reserve_storage`].
+//! [`LimitReached`]; files reserve their bytes with [`reserve_storage!`].
 
 use chrono::NaiveDateTime;
-use diesel::{ExpressionMethods, OptionalExtension, QueryDsl};
-use platform::{Db, DbError, db::schema::billing_accounts};
 
 use super::plans::Plan;
-use crate::{
-    error::{AppError, ErrorCode},
-    orgs::{lock::lock_org, scope::OrgId},
-};
+use crate::error::{AppError, ErrorCode};
 
 /// A write refused because the plan's limit would be crossed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,65 +90,78 @@ macro_rules! ensure_account {
 }
 pub(crate) use ensure_account;
 
-/// Counts `bytes` more of stored files against the organization's plan, or refuses with the
-/// storage limit: the seam uploads call before they keep a file (and [`release_storage`] when
-/// they remove one, or fail after reserving).
-pub async fn reserve_storage(
-    db: &Db,
-    org_id: OrgId<'_>,
-    bytes: u64,
-) -> Result<Result<(), LimitReached>, DbError> {
-    let now = platform::clock::now_utc();
-    let bytes_i64 = i64::try_from(bytes).unwrap_or(i64::MAX);
-    platform::transaction!(db, conn => {
-        lock_org!(conn, org_id.as_str())?;
-        let plan = entitled_plan!(conn, org_id.as_str(), now);
-        let used: Option<i64> = billing_accounts::table
-            .find(org_id.as_str())
-            .select(billing_accounts::storage_bytes)
-            .first(conn)
+/// Counts `$bytes` (`u64`) more of stored files against organization `$org_id`'s (a `&str`) plan
+/// inside the caller's transaction on `$conn`, after taking the organization's lock (so
+/// concurrent uploads cannot pass the limit together), or refuses with the storage limit.
+/// Evaluates to `Result<(), LimitReached>`; `?` passes on a database error. Files call it
+/// before they store a byte, and [`release_storage!`] when they remove a file or fail.
+macro_rules! reserve_storage {
+    ($conn:expr, $org_id:expr, $bytes:expr, $now:expr) => {{
+        use platform::db::schema::billing_accounts as accounts;
+        let org_id: &str = $org_id;
+        let bytes: u64 = $bytes;
+        $crate::orgs::lock::lock_org!($conn, org_id)?;
+        let plan = $crate::billing::limits::entitled_plan!($conn, org_id, $now);
+        let used: Option<i64> = accounts::table
+            .find(org_id)
+            .select(accounts::storage_bytes)
+            .first($conn)
             .await
             .optional()?;
-        if let Err(reached) =
-            check("storage", Some(plan.limits().storage_bytes), used.unwrap_or(0), bytes)
-        {
-            return Ok(Err(reached));
+        match $crate::billing::limits::check(
+            "storage",
+            Some(plan.limits().storage_bytes),
+            used.unwrap_or(0),
+            bytes,
+        ) {
+            Err(reached) => Err(reached),
+            Ok(()) => {
+                $crate::billing::limits::ensure_account!($conn, org_id, $now)?;
+                diesel::update(accounts::table.find(org_id))
+                    .set((
+                        accounts::storage_bytes
+                            .eq(accounts::storage_bytes + i64::try_from(bytes).unwrap_or(i64::MAX)),
+                        accounts::updated_at.eq($now),
+                    ))
+                    .execute($conn)
+                    .await?;
+                Ok(())
+            }
         }
-        ensure_account!(conn, org_id.as_str(), now)?;
-        diesel::update(billing_accounts::table.find(org_id.as_str()))
-            .set((
-                billing_accounts::storage_bytes.eq(billing_accounts::storage_bytes + bytes_i64),
-                billing_accounts::updated_at.eq(now),
-            ))
-            .execute(conn)
-            .await?;
-        Ok(Ok(()))
-    })
+    }};
 }
+pub(crate) use reserve_storage;
 
-/// Stops counting `bytes` of removed files (never below zero).
-pub async fn release_storage(db: &Db, org_id: OrgId<'_>, bytes: u64) -> Result<(), DbError> {
-    let bytes = i64::try_from(bytes).unwrap_or(i64::MAX);
-    let now = platform::clock::now_utc();
-    platform::transaction!(db, conn => {
-        let used: Option<i64> = billing_accounts::table
-            .find(org_id.as_str())
-            .select(billing_accounts::storage_bytes)
-            .first(conn)
-            .await
-            .optional()?;
-        if let Some(used) = used {
-            diesel::update(billing_accounts::table.find(org_id.as_str()))
-                .set((
-                    billing_accounts::storage_bytes.eq((used - bytes).max(0)),
-                    billing_accounts::updated_at.eq(now),
-                ))
-                .execute(conn)
-                .await?;
+/// Stops counting `$bytes` (`u64`) of organization `$org_id`'s stored files, inside the
+/// caller's transaction on `$conn` (never below zero), under the organization's lock like
+/// [`reserve_storage!`], so a release and a reservation never overwrite each other. `?`
+/// passes on a database error.
+macro_rules! release_storage {
+    ($conn:expr, $org_id:expr, $bytes:expr, $now:expr) => {{
+        use platform::db::schema::billing_accounts as accounts;
+        let org_id: &str = $org_id;
+        let bytes = i64::try_from($bytes).unwrap_or(i64::MAX);
+        if bytes > 0 {
+            $crate::orgs::lock::lock_org!($conn, org_id)?;
+            let used: Option<i64> = accounts::table
+                .find(org_id)
+                .select(accounts::storage_bytes)
+                .first($conn)
+                .await
+                .optional()?;
+            if let Some(used) = used {
+                diesel::update(accounts::table.find(org_id))
+                    .set((
+                        accounts::storage_bytes.eq((used - bytes).max(0)),
+                        accounts::updated_at.eq($now),
+                    ))
+                    .execute($conn)
+                    .await?;
+            }
         }
-        Ok(())
-    })
+    }};
 }
+pub(crate) use release_storage;
 
 #[cfg(test)]
 mod tests {

@@ -222,10 +222,12 @@ pub struct ChangeRoleInput {
 }
 
 /// Every action the audit log records (`AuditEvent::action`).
-pub const AUDIT_ACTIONS: [&str; 22] = [
+pub const AUDIT_ACTIONS: [&str; 24] = [
     "organization.created",
     "organization.updated",
     "organization.deleted",
+    "organization.logo_changed",
+    "organization.logo_removed",
     "member.invited",
     "member.joined",
     "member.removed",

@@ -137,6 +137,8 @@ pub async fn delete(input: OrgInput) -> Result<(), AppError> {
     let entry = AuditEntry::new("organization.deleted", org.user_id())
         .details(serde_json::json!({ "name": org.name(), "slug": org.slug() }));
     store::delete(&platform.db, org.id(), &entry).await?;
+    // Its logo and attachments (failures wait for the maintenance job).
+    crate::files::service::remove_due(&platform, platform::clock::now_utc()).await?;
     tracing::info!(org_id = %org.id(), user_id = %org.user_id(), "organization deleted");
     redirect_after(None, "/orgs");
     Ok(())

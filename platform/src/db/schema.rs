@@ -25,6 +25,8 @@ diesel::table! {
         ban_reason -> Nullable<Text>,
         banned_until -> Nullable<Timestamp>,
         time_zone -> Nullable<Text>,
+        avatar_key -> Nullable<Text>,
+        avatar_small_key -> Nullable<Text>,
     }
 }
 
@@ -66,6 +68,9 @@ diesel::table! {
         slug -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        logo_key -> Nullable<Text>,
+        logo_small_key -> Nullable<Text>,
+        logo_bytes -> BigInt,
     }
 }
 
@@ -223,12 +228,40 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Files attached to todos (the bytes live in the storage port under `storage_key`).
+    todo_attachments (id) {
+        id -> Text,
+        organization_id -> Text,
+        todo_id -> Text,
+        storage_key -> Text,
+        file_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        uploaded_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Files to take out of storage: removed or replaced ones, and uploads in progress.
+    file_removals (storage_key) {
+        storage_key -> Text,
+        organization_id -> Nullable<Text>,
+        release_bytes -> BigInt,
+        due_at -> Timestamp,
+        attempts -> Integer,
+        last_error -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(auth_tokens -> users (user_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> organizations (organization_id));
 diesel::joinable!(invitations -> organizations (organization_id));
 diesel::joinable!(billing_accounts -> organizations (organization_id));
+diesel::joinable!(todo_attachments -> todos (todo_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
@@ -243,5 +276,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     billing_events,
     local_billing_sessions,
     local_billing_subscriptions,
-    local_billing_invoices
+    local_billing_invoices,
+    todo_attachments,
+    file_removals
 );

@@ -23,3 +23,4 @@ mod spans;
 mod stripe;
 mod tenancy;
 mod todos;
+mod uploads;

@@ -17,7 +17,7 @@ use axum::http::StatusCode;
 use common::{TestApp, TestOrg, TestResponse, TestUser, assert_error, block_on};
 use diesel::{ExpressionMethods, QueryDsl};
 use platform::db::schema::{
-    audit_log, billing_accounts, invitations, memberships, organizations, todos,
+    audit_log, billing_accounts, invitations, memberships, organizations, todo_attachments, todos,
 };
 
 /// The ids a call is made with.
@@ -32,15 +32,19 @@ struct Ids {
     todo: String,
     /// The undo token of a todo deleted a moment ago.
     undo: String,
+    /// A file attached to the todo.
+    attachment: String,
 }
 
 /// How a server function is called.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Method {
     Get,
     Post,
     /// A JSON body.
     Json,
+    /// A multipart upload: the input's fields, then a small picture in this file field.
+    Upload(&'static str),
 }
 
 /// One organization-scoped server function.
@@ -82,6 +86,48 @@ const ORG_CALLS: &[OrgCall] = &[
         input: |ids| format!("org={}", ids.org),
         allowed: OWNERS,
         permission: Some("organization:delete"),
+    },
+    OrgCall {
+        path: "/api/orgs/logo",
+        method: Method::Upload("logo"),
+        input: |ids| format!("org={}", ids.org),
+        allowed: MANAGERS,
+        permission: Some("organization:update"),
+    },
+    OrgCall {
+        path: "/api/orgs/logo/delete",
+        method: Method::Post,
+        input: |ids| format!("org={}", ids.org),
+        allowed: MANAGERS,
+        permission: Some("organization:update"),
+    },
+    OrgCall {
+        path: "/api/todos/attachments",
+        method: Method::Get,
+        input: |ids| format!("org={}&todo={}", ids.org, ids.todo),
+        allowed: ALL,
+        permission: None,
+    },
+    OrgCall {
+        path: "/api/todos/attachments",
+        method: Method::Upload("file"),
+        input: |ids| format!("org={}&todo={}", ids.org, ids.todo),
+        allowed: WORKERS,
+        permission: Some("todos:update"),
+    },
+    OrgCall {
+        path: "/api/todos/attachments/download",
+        method: Method::Get,
+        input: |ids| format!("org={}&id={}", ids.org, ids.attachment),
+        allowed: ALL,
+        permission: None,
+    },
+    OrgCall {
+        path: "/api/todos/attachments/delete",
+        method: Method::Post,
+        input: |ids| format!("org={}&id={}", ids.org, ids.attachment),
+        allowed: WORKERS,
+        permission: Some("todos:update"),
     },
     OrgCall {
         path: "/api/orgs/members",
@@ -308,6 +354,7 @@ impl OrgCall {
             Method::Get => app.get_as(&format!("{}?{input}", self.path), Some(cookie)).await,
             Method::Post => app.call(self.path, &input, Some(cookie)).await,
             Method::Json => app.post_json(self.path, &input, cookie).await,
+            Method::Upload(field) => upload(app, self.path, &input, field, cookie).await,
         }
     }
 }
@@ -379,7 +426,32 @@ async fn organization(app: &TestApp, people: &People, owner: &str, name: &str) -
     .await;
     invited.expect("invited");
     let (todo, undo) = todo_and_undo(app, people.cookie(owner), &org).await;
-    Ids { org, slug, subject: people.id("subject").to_owned(), invitation, todo, undo }
+    let attachment = attach(app, people.cookie(owner), &org, &todo).await;
+    Ids { org, slug, subject: people.id("subject").to_owned(), invitation, todo, undo, attachment }
+}
+
+/// A file attached to `todo` of `org`: its id.
+async fn attach(app: &TestApp, cookie: &str, org: &str, todo: &str) -> String {
+    let attached =
+        upload(app, "/api/todos/attachments", &format!("org={org}&todo={todo}"), "file", cookie)
+            .await;
+    assert_eq!(attached.status, StatusCode::OK, "{}", attached.text());
+    attached.json()["id"].as_str().expect("an attachment").to_owned()
+}
+
+/// A multipart upload to `path` of the fields of `form` and a small picture in `field`.
+async fn upload(app: &TestApp, path: &str, form: &str, field: &str, cookie: &str) -> TestResponse {
+    use crate::uploads::{Part, multipart, photo, upload_request};
+    let fields: Vec<(String, String)> = form
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .collect();
+    let picture = photo(16, 16);
+    let mut parts: Vec<Part<'_>> =
+        fields.iter().map(|(name, value)| Part::Text(name, value)).collect();
+    parts.push(Part::File { field, name: "f.png", content_type: "image/png", bytes: &picture });
+    app.send(upload_request(path, Some(cookie), multipart(&parts))).await
 }
 
 /// A todo of `org`, and the undo token of another one just deleted.
@@ -457,7 +529,25 @@ async fn snapshot(app: &TestApp, org: &str) -> String {
                     .load(conn)
                     .await?
             });
-        Ok(format!("{org_row:?} {members:?} {invites:?} {todo_rows:?} audit={audit} {billing:?}"))
+        let files: Vec<(String, String)> = platform::with_conn!(db, conn => {
+            todo_attachments::table
+                .filter(todo_attachments::organization_id.eq(org))
+                .order(todo_attachments::id)
+                .select((todo_attachments::id, todo_attachments::storage_key))
+                .load(conn)
+                .await?
+        });
+        let logo: Vec<Option<String>> = platform::with_conn!(db, conn => {
+            organizations::table
+                .filter(organizations::id.eq(org))
+                .select(organizations::logo_key)
+                .load(conn)
+                .await?
+        });
+        Ok(format!(
+            "{org_row:?} {members:?} {invites:?} {todo_rows:?} audit={audit} {billing:?} \
+             {files:?} {logo:?}"
+        ))
     }
     .await;
     state.expect("snapshot")
@@ -521,7 +611,9 @@ fn no_call_reaches_into_another_organization() {
                 let invited =
                     app.post_as(&b_owner, "/api/orgs/invitations/create", &form).await.json();
                 let (todo, undo) = todo_and_undo(&app, &b_owner.session, &org.id).await;
+                let attachment = attach(&app, &b_owner.session, &org.id, &todo).await;
                 Ids {
+                    attachment,
                     slug: org.slug,
                     subject: b_member.id.clone(),
                     invitation: invited["id"].as_str().expect("invitation id").to_owned(),
@@ -542,6 +634,7 @@ fn no_call_reaches_into_another_organization() {
                 invitation: b.invitation.clone(),
                 todo: b.todo.clone(),
                 undo: b.undo.clone(),
+                attachment: b.attachment.clone(),
             };
             for call in ORG_CALLS {
                 // B's organization outright.
@@ -552,7 +645,7 @@ fn no_call_reaches_into_another_organization() {
                 assert_error(&response, StatusCode::NOT_FOUND, "BIZ_NOT_FOUND");
                 // A's organization with B's member and invitation (where a call names them).
                 let input = (call.input)(&mixed);
-                if [&b.subject, &b.invitation, &b.todo, &b.undo]
+                if [&b.subject, &b.invitation, &b.todo, &b.undo, &b.attachment]
                     .iter()
                     .any(|id| input.contains(id.as_str()))
                 {
@@ -570,6 +663,9 @@ fn no_call_reaches_into_another_organization() {
 const NOT_ORG_SCOPED: &[(&str, &str)] = &[
     ("/api/system/status", "public"),
     ("/files/{*key}", "a stored picture: its unguessable key is the capability"),
+    ("/api/avatars/upload", "the caller's own picture (uploads.rs)"),
+    ("/api/avatars", "the caller's own picture (uploads.rs)"),
+    ("/api/avatars/delete", "the caller's own picture (uploads.rs)"),
     ("/api/preferences/locale", "the browser's own preference"),
     ("/api/preferences/theme", "the browser's own preference"),
     ("/api/preferences/time-zone", "the caller's own account"),
@@ -638,13 +734,20 @@ fn every_endpoint_is_covered_here_or_says_why_it_is_not_organization_scoped() {
         .map(|(path, _)| path.to_owned())
         .chain(app::features::routes().into_iter().map(|(path, _)| path.to_owned()))
         .collect();
-    let listed: Vec<&str> = ORG_CALLS
+    // A path may be listed once per method (an upload beside a server function).
+    let listed: Vec<String> = ORG_CALLS
+        .iter()
+        .map(|call| format!("{:?} {}", call.method, call.path))
+        .chain(NOT_ORG_SCOPED.iter().map(|(path, _)| (*path).to_owned()))
+        .collect();
+    let distinct: BTreeSet<&String> = listed.iter().collect();
+    assert_eq!(listed.len(), distinct.len(), "an endpoint is listed twice");
+    let listed_set: BTreeSet<String> = ORG_CALLS
         .iter()
         .map(|call| call.path)
         .chain(NOT_ORG_SCOPED.iter().map(|(path, _)| *path))
+        .map(str::to_owned)
         .collect();
-    let listed_set: BTreeSet<String> = listed.iter().map(|path| (*path).to_owned()).collect();
-    assert_eq!(listed.len(), listed_set.len(), "an endpoint is listed twice");
     let missing: Vec<&String> = registered.difference(&listed_set).collect();
     assert!(
         missing.is_empty(),
