@@ -130,7 +130,7 @@ mod tests {
         assert_eq!(sanitize_file_name("report.pdf"), "report.pdf");
         assert_eq!(sanitize_file_name("../../etc/passwd"), "passwd");
         assert_eq!(sanitize_file_name("C:\\Users\\me\\notes.txt"), "notes.txt");
-        assert_eq!(sanitize_file_name("a\"b;c\r\nd.txt"), "abcd.txt");
+        assert_eq!(sanitize_file_name("a\"b;c\r\nd.txt"), "abc d.txt");
         assert_eq!(sanitize_file_name("  two   words .md "), "two words .md");
         assert_eq!(sanitize_file_name("evil\u{202e}fdp.exe"), "evilfdp.exe");
         assert_eq!(sanitize_file_name(".."), "file");
