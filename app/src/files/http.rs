@@ -81,9 +81,7 @@ async fn upload_avatar(
         let auth = signed_in(auth)?;
         check_length(&headers, AVATAR_FIELD, max)?;
         let file = upload.file(&headers, AVATAR_FIELD, max).await?;
-        let (name, declared) = (file.file_name.clone(), file.content_type.clone());
-        let bytes = file.bytes(AVATAR_FIELD, max).await?;
-        let picture = service::process_picture(AVATAR_FIELD, bytes, declared, name).await?;
+        let picture = file.picture(AVATAR_FIELD, max).await?;
         service::replace_avatar(platform, &auth, picture).await
     }
     .await;
@@ -122,9 +120,7 @@ async fn upload_logo(
         validate(&input)?;
         let org =
             OrgScope::require(platform, &auth, &input.org, Permission::OrganizationUpdate).await?;
-        let (name, declared) = (file.file_name.clone(), file.content_type.clone());
-        let bytes = file.bytes(LOGO_FIELD, max).await?;
-        let picture = service::process_picture(LOGO_FIELD, bytes, declared, name).await?;
+        let picture = file.picture(LOGO_FIELD, max).await?;
         service::replace_logo(platform, &org, picture).await
     }
     .await;

@@ -360,7 +360,7 @@ pub async fn list_attachments(input: AttachmentsInput) -> Result<Vec<Attachment>
 #[tracing::instrument(skip_all, fields(org_id = Empty, user_id = Empty))]
 pub async fn delete_attachment(input: AttachmentInput) -> Result<(), AppError> {
     let (platform, org) = OrgScope::enter(&input, Permission::TodosUpdate).await?;
-    let row = store::delete_attachment(&platform.db, org.id(), &input.id, now_utc())
+    let row = store::delete_attachment(&platform.db, org.id(), &input.id)
         .await?
         .ok_or_else(|| AppError::not_found("attachment"))?;
     remove(&platform, &[row.storage_key]).await;

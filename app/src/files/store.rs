@@ -1,7 +1,9 @@
 //! Files' rows: what points at each stored key, what an organization's files cost, and the
 //! removals due. Every write that stops pointing at a key records its removal in the same
-//! transaction, and every upload records its key before the first byte is stored, so no stored
-//! byte is ever unaccounted for: the maintenance job ([`due_removals`]) takes out what is due.
+//! transaction — a replacement here, a deleted row by the tables' delete triggers (so purges
+//! and cascades need no code of their own) — and every upload records its key before the
+//! first byte is stored, so no stored byte is ever unaccounted for: the maintenance job
+//! ([`due_removals`]) takes out what is due.
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::{ExpressionMethods, OptionalExtension, QueryDsl, SelectableHelper};
@@ -14,7 +16,7 @@ use platform::{
 use crate::{
     audit::{AuditEntry, org_audit},
     billing::limits::{LimitReached, release_storage, reserve_storage},
-    orgs::scope::OrgId,
+    orgs::id::OrgId,
 };
 
 /// How long an upload may run: past it, its key is removed and its reservation released (an
@@ -78,7 +80,6 @@ macro_rules! record_removals {
         }
     }};
 }
-pub(crate) use record_removals;
 
 /// How an upload's record ended.
 #[derive(Debug)]
@@ -327,20 +328,19 @@ pub async fn attachment(
     }))
 }
 
-/// Removes attachment `id` of a live todo of `org_id`: its bytes are released and its key is
-/// due for removal. Answers the removed record.
+/// Removes attachment `id` of a live todo of `org_id` (the table's delete trigger releases its
+/// bytes and makes its key due for removal). Answers the removed record.
 pub async fn delete_attachment(
     db: &Db,
     org_id: OrgId<'_>,
     id: &str,
-    now: NaiveDateTime,
 ) -> Result<Option<AttachmentRow>, DbError> {
-    platform::transaction!(db, conn => {
+    Ok(platform::with_conn!(db, conn => {
         let live_todos = todos::table
             .filter(todos::organization_id.eq(org_id.as_str()))
             .filter(todos::deleted_at.is_null())
             .select(todos::id);
-        let removed: Option<AttachmentRow> = diesel::delete(
+        diesel::delete(
             todo_attachments::table
                 .filter(todo_attachments::organization_id.eq(org_id.as_str()))
                 .filter(todo_attachments::id.eq(id))
@@ -349,94 +349,9 @@ pub async fn delete_attachment(
         .returning(AttachmentRow::as_returning())
         .get_result(conn)
         .await
-        .optional()?;
-        if let Some(row) = &removed {
-            release_storage!(conn, org_id.as_str(), row.size_bytes, now);
-            record_removals!(conn, vec![NewRemoval::now(&row.storage_key, now)]);
-        }
-        Ok(removed)
-    })
+        .optional()?
+    }))
 }
-
-/// Inside the caller's transaction on `$conn`: records the removal of the files of the todos
-/// of `$todo_ids` (`Vec<String>`) of organization `$org_id` (`&str`) and releases their bytes,
-/// before the todos are deleted for good (their rows go with them).
-macro_rules! forget_todo_files {
-    ($conn:expr, $org_id:expr, $todo_ids:expr, $now:expr) => {{
-        use platform::db::schema::todo_attachments;
-        let org_id: &str = $org_id;
-        let todo_ids: Vec<String> = $todo_ids;
-        let files: Vec<(String, i64)> = todo_attachments::table
-            .filter(todo_attachments::organization_id.eq(org_id))
-            .filter(todo_attachments::todo_id.eq_any(&todo_ids))
-            .select((todo_attachments::storage_key, todo_attachments::size_bytes))
-            .load($conn)
-            .await?;
-        let bytes: i64 = files.iter().map(|(_, size)| *size).sum();
-        $crate::billing::limits::release_storage!($conn, org_id, bytes, $now);
-        $crate::files::store::record_removals!(
-            $conn,
-            files
-                .into_iter()
-                .map(|(key, _)| $crate::files::store::NewRemoval::now(key, $now))
-                .collect()
-        );
-    }};
-}
-pub(crate) use forget_todo_files;
-
-/// Inside the caller's transaction on `$conn`, before organization `$org_id` (`&str`) is
-/// deleted: records the removal of its logo and every attachment.
-macro_rules! forget_org_files {
-    ($conn:expr, $org_id:expr, $now:expr) => {{
-        use platform::db::schema::{organizations, todo_attachments};
-        let org_id: &str = $org_id;
-        let mut keys: Vec<String> = todo_attachments::table
-            .filter(todo_attachments::organization_id.eq(org_id))
-            .select(todo_attachments::storage_key)
-            .load($conn)
-            .await?;
-        let logo: Option<(Option<String>, Option<String>)> = organizations::table
-            .find(org_id)
-            .select((organizations::logo_key, organizations::logo_small_key))
-            .first($conn)
-            .await
-            .optional()?;
-        if let Some((large, small)) = logo {
-            keys.extend(large.into_iter().chain(small));
-        }
-        $crate::files::store::record_removals!(
-            $conn,
-            keys.into_iter().map(|key| $crate::files::store::NewRemoval::now(key, $now)).collect()
-        );
-    }};
-}
-pub(crate) use forget_org_files;
-
-/// Inside the caller's transaction on `$conn`, before user `$user_id` (`&str`) is deleted:
-/// records the removal of their picture.
-macro_rules! forget_user_files {
-    ($conn:expr, $user_id:expr, $now:expr) => {{
-        use platform::db::schema::users;
-        let avatar: Option<(Option<String>, Option<String>)> = users::table
-            .find($user_id)
-            .select((users::avatar_key, users::avatar_small_key))
-            .first($conn)
-            .await
-            .optional()?;
-        if let Some((large, small)) = avatar {
-            $crate::files::store::record_removals!(
-                $conn,
-                large
-                    .into_iter()
-                    .chain(small)
-                    .map(|key| $crate::files::store::NewRemoval::now(key, $now))
-                    .collect()
-            );
-        }
-    }};
-}
-pub(crate) use forget_user_files;
 
 /// Up to `limit` keys due for removal at `now`, oldest first.
 pub async fn due_removals(db: &Db, now: NaiveDateTime, limit: i64) -> Result<Vec<String>, DbError> {

@@ -179,7 +179,7 @@ impl Upload {
 impl FilePart {
     /// The whole file in memory (pictures: they are decoded whole anyway), stopping with
     /// 413 as soon as it passes `max_bytes`.
-    pub async fn bytes(mut self, field: &str, max_bytes: u64) -> Result<Vec<u8>, AppError> {
+    async fn bytes(mut self, field: &str, max_bytes: u64) -> Result<Vec<u8>, AppError> {
         let mut bytes = Vec::new();
         while let Some(chunk) = self.field.chunk().await.map_err(|_| malformed())? {
             if (bytes.len() + chunk.len()) as u64 > max_bytes {
@@ -188,6 +188,18 @@ impl FilePart {
             bytes.extend_from_slice(&chunk);
         }
         Ok(bytes)
+    }
+
+    /// The picture uploaded in form field `field` (at most `max_bytes`), checked against its
+    /// declared type and name, and resized ([`super::service::process_picture`]).
+    pub async fn picture(
+        self,
+        field: &'static str,
+        max_bytes: u64,
+    ) -> Result<platform::images::Processed, AppError> {
+        let (name, declared) = (self.file_name.clone(), self.content_type.clone());
+        let bytes = self.bytes(field, max_bytes).await?;
+        super::service::process_picture(field, bytes, declared, name).await
     }
 
     /// The file's bytes as they arrive.

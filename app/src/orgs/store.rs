@@ -144,12 +144,10 @@ pub async fn update(
     })
 }
 
-/// Deletes an organization; memberships, todos and attachments go with it (their files are
-/// recorded for removal), the audit log (with this entry) stays.
+/// Deletes an organization; memberships, todos and attachments go with it (the delete
+/// triggers make its files due for removal), the audit log (with this entry) stays.
 pub async fn delete(db: &Db, org_id: OrgId<'_>, entry: &AuditEntry) -> Result<(), DbError> {
-    let now = now_utc();
     platform::transaction!(db, conn => {
-        crate::files::store::forget_org_files!(conn, org_id.as_str(), now);
         diesel::delete(organizations::table.find(org_id.as_str())).execute(conn).await?;
         org_audit!(conn, org_id.as_str(), entry)?;
         Ok(())

@@ -250,36 +250,13 @@ pub async fn restore(
     }))
 }
 
-/// Deletes for good the todos soft-deleted before `cutoff`, a batch per transaction; their
-/// attachments' bytes are released and their files recorded for removal in the same
-/// transaction. Returns how many todos went.
+/// Deletes for good the todos soft-deleted before `cutoff`; returns how many. Their
+/// attachments go with them, and the attachments' delete trigger releases their bytes and
+/// makes their files due for removal in the same transaction.
 pub async fn purge_deleted(db: &Db, cutoff: NaiveDateTime) -> Result<usize, DbError> {
-    const BATCH: i64 = 500;
-    let now = now_utc();
-    let mut total = 0;
-    loop {
-        let purged = platform::transaction!(db, conn => {
-            let doomed: Vec<(String, String)> = todos::table
-                .filter(todos::deleted_at.lt(cutoff))
-                .select((todos::organization_id, todos::id))
-                .limit(BATCH)
-                .load(conn)
-                .await?;
-            let mut by_org = std::collections::BTreeMap::<String, Vec<String>>::new();
-            for (org_id, id) in &doomed {
-                by_org.entry(org_id.clone()).or_default().push(id.clone());
-            }
-            for (org_id, ids) in by_org {
-                crate::files::store::forget_todo_files!(conn, &org_id, ids, now);
-            }
-            let ids: Vec<&String> = doomed.iter().map(|(_, id)| id).collect();
-            Ok(diesel::delete(todos::table.filter(todos::id.eq_any(ids))).execute(conn).await?)
-        })?;
-        total += purged;
-        if purged < usize::try_from(BATCH).unwrap_or(usize::MAX) {
-            return Ok(total);
-        }
-    }
+    Ok(platform::with_conn!(db, conn => {
+        diesel::delete(todos::table.filter(todos::deleted_at.lt(cutoff))).execute(conn).await?
+    }))
 }
 
 /// The filters of the list, parsed.

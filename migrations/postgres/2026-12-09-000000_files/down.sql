@@ -1,3 +1,9 @@
+DROP TRIGGER users_avatar_removed ON users;
+DROP FUNCTION users_avatar_removed();
+DROP TRIGGER organizations_logo_removed ON organizations;
+DROP FUNCTION organizations_logo_removed();
+DROP TRIGGER todo_attachments_removed ON todo_attachments;
+DROP FUNCTION todo_attachments_removed();
 DROP TABLE file_removals;
 DROP TABLE todo_attachments;
 ALTER TABLE organizations DROP COLUMN logo_bytes;

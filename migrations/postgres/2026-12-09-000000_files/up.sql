@@ -41,3 +41,43 @@ CREATE TABLE file_removals (
     last_error      TEXT
 );
 CREATE INDEX file_removals_due ON file_removals (due_at);
+
+-- A row that points at files, deleted by any path (a purge, an organization or account deleted
+-- and its cascades), records their removal in the same transaction; an attachment also
+-- releases its bytes from its organization's usage.
+CREATE FUNCTION todo_attachments_removed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO file_removals (storage_key, release_bytes, due_at)
+    VALUES (OLD.storage_key, 0, now() AT TIME ZONE 'UTC')
+    ON CONFLICT DO NOTHING;
+    UPDATE billing_accounts SET storage_bytes = GREATEST(storage_bytes - OLD.size_bytes, 0)
+    WHERE organization_id = OLD.organization_id;
+    RETURN OLD;
+END;
+$$;
+CREATE TRIGGER todo_attachments_removed AFTER DELETE ON todo_attachments
+FOR EACH ROW EXECUTE FUNCTION todo_attachments_removed();
+
+CREATE FUNCTION organizations_logo_removed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO file_removals (storage_key, release_bytes, due_at)
+    VALUES (OLD.logo_key, 0, now() AT TIME ZONE 'UTC'),
+           (OLD.logo_small_key, 0, now() AT TIME ZONE 'UTC')
+    ON CONFLICT DO NOTHING;
+    RETURN OLD;
+END;
+$$;
+CREATE TRIGGER organizations_logo_removed AFTER DELETE ON organizations
+FOR EACH ROW WHEN (OLD.logo_key IS NOT NULL) EXECUTE FUNCTION organizations_logo_removed();
+
+CREATE FUNCTION users_avatar_removed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO file_removals (storage_key, release_bytes, due_at)
+    VALUES (OLD.avatar_key, 0, now() AT TIME ZONE 'UTC'),
+           (OLD.avatar_small_key, 0, now() AT TIME ZONE 'UTC')
+    ON CONFLICT DO NOTHING;
+    RETURN OLD;
+END;
+$$;
+CREATE TRIGGER users_avatar_removed AFTER DELETE ON users
+FOR EACH ROW WHEN (OLD.avatar_key IS NOT NULL) EXECUTE FUNCTION users_avatar_removed();

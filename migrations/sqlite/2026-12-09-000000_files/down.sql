@@ -1,3 +1,6 @@
+DROP TRIGGER users_avatar_removed;
+DROP TRIGGER organizations_logo_removed;
+DROP TRIGGER todo_attachments_removed;
 DROP TABLE file_removals;
 DROP TABLE todo_attachments;
 ALTER TABLE organizations DROP COLUMN logo_bytes;

@@ -41,3 +41,30 @@ CREATE TABLE file_removals (
     last_error      TEXT
 ) STRICT;
 CREATE INDEX file_removals_due ON file_removals (due_at);
+
+-- A row that points at files, deleted by any path (a purge, an organization or account deleted
+-- and its cascades), records their removal in the same transaction; an attachment also
+-- releases its bytes from its organization's usage.
+CREATE TRIGGER todo_attachments_removed AFTER DELETE ON todo_attachments
+BEGIN
+    INSERT OR IGNORE INTO file_removals (storage_key, release_bytes, due_at)
+    VALUES (OLD.storage_key, 0, strftime('%Y-%m-%d %H:%M:%f', 'now'));
+    UPDATE billing_accounts SET storage_bytes = max(storage_bytes - OLD.size_bytes, 0)
+    WHERE organization_id = OLD.organization_id;
+END;
+
+CREATE TRIGGER organizations_logo_removed AFTER DELETE ON organizations
+WHEN OLD.logo_key IS NOT NULL
+BEGIN
+    INSERT OR IGNORE INTO file_removals (storage_key, release_bytes, due_at)
+    VALUES (OLD.logo_key, 0, strftime('%Y-%m-%d %H:%M:%f', 'now')),
+           (OLD.logo_small_key, 0, strftime('%Y-%m-%d %H:%M:%f', 'now'));
+END;
+
+CREATE TRIGGER users_avatar_removed AFTER DELETE ON users
+WHEN OLD.avatar_key IS NOT NULL
+BEGIN
+    INSERT OR IGNORE INTO file_removals (storage_key, release_bytes, due_at)
+    VALUES (OLD.avatar_key, 0, strftime('%Y-%m-%d %H:%M:%f', 'now')),
+           (OLD.avatar_small_key, 0, strftime('%Y-%m-%d %H:%M:%f', 'now'));
+END;

@@ -664,3 +664,33 @@ fn usage_equals_the_bytes_in_storage_after_a_random_sequence_of_changes() {
         }
     });
 }
+
+#[test]
+fn deleting_an_organization_or_an_account_removes_its_files() {
+    block_on(async {
+        for app in TestApp::each_backend().await {
+            let owner = app.user("leaving@example.com").await;
+            let org = app.org(&owner, "Leaving").await;
+            let todo = app.todo(&owner, &org, "Last").await;
+            let attached = app.attach(&owner, &org, &todo, "a.txt", b"attached").await;
+            assert_eq!(attached.status, StatusCode::OK, "{}", attached.text());
+            let logo = app.logo(&owner, &org, &photo(40, 40)).await;
+            assert_eq!(logo.status, StatusCode::OK, "{}", logo.text());
+            let avatar = app.avatar(&owner, &photo(40, 40)).await;
+            assert_eq!(avatar.status, StatusCode::OK, "{}", avatar.text());
+            let picture = avatar.json()["small"].as_str().expect("small").to_owned();
+            assert!(app.stored_bytes(&org).await > 0);
+
+            let deleted = app.post_as(&owner, "/api/orgs/delete", &format!("org={}", org.id)).await;
+            assert_eq!(deleted.status, StatusCode::OK, "{}", deleted.text());
+            assert_eq!(app.stored_bytes(&org).await, 0, "its logo and attachments are gone");
+            assert!(app.is_stored(&picture).await, "the owner's picture stays");
+
+            let form = format!("password={}", crate::common::encode(crate::common::PASSWORD));
+            let gone = app.post_as(&owner, "/api/account/delete", &form).await;
+            assert_eq!(gone.status, StatusCode::OK, "{}", gone.text());
+            assert!(!app.is_stored(&picture).await, "the account's picture is gone");
+            assert_eq!(pending_removals(&app).await, 0);
+        }
+    });
+}

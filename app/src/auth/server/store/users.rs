@@ -192,7 +192,6 @@ pub async fn delete_user(db: &Db, user_id: &str) -> Result<Vec<String>, DbError>
         diesel::delete(auth_tokens::table.filter(auth_tokens::user_id.eq(user_id)))
             .execute(conn)
             .await?;
-        crate::files::store::forget_user_files!(conn, user_id, now_utc());
         diesel::delete(users::table.find(user_id)).execute(conn).await?;
         Ok(hashes)
     })
