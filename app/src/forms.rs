@@ -10,6 +10,7 @@ use leptos_router::hooks::use_query_map;
 use crate::{
     error::AppError,
     i18n::{I18n, has_key, use_i18n},
+    ui::format_bytes,
 };
 
 /// The error to show for a form of server function `S`: the last result of its action, or —
@@ -19,14 +20,22 @@ where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
 {
-    let query = use_query_map();
+    let posted = posted_error(S::PATH);
     Signal::derive(move || {
         if action.version().get() > 0 {
             return action.value().get().and_then(Result::err);
         }
+        posted.get()
+    })
+}
+
+/// The error the server put in the URL after a plain form post to `path` refused without
+/// JavaScript (a server function's path, or an upload's).
+pub fn posted_error(path: &'static str) -> Signal<Option<AppError>> {
+    let query = use_query_map();
+    Signal::derive(move || {
         query.with(|q| {
-            let path = q.get_str("__path")?;
-            if path != S::PATH {
+            if q.get_str("__path")? != path {
                 return None;
             }
             q.get_str("__err").map(ServerFnUrlError::<AppError>::decode_err)
@@ -57,6 +66,9 @@ pub fn error_message(i18n: I18n, error: &AppError) -> String {
         if has_key(i18n.locale.get(), &key) {
             return i18n.t(&key);
         }
+    }
+    if let Some(max) = error.details.get("maxBytes").and_then(serde_json::Value::as_i64) {
+        return i18n.t_args("upload-too-large", &[("max", format_bytes(max).into())]);
     }
     if let Some(seconds) = error.details.get("retryAfter").and_then(serde_json::Value::as_u64) {
         return i18n.t_args("error-rate-limit-retry", &[("seconds", seconds.into())]);

@@ -62,7 +62,7 @@ fn collect_keys(dir: &Path, used: &mut BTreeSet<String>) {
             let text = fs::read_to_string(&path).expect("utf-8");
             // Calls, and component props that take a key (`label`, `hint`, a card's `title`,
             // table columns).
-            for call in [".t(\"", "t_args(\"", " label=\"", " hint=\"", " title=\""] {
+            for call in [".t(\"", "t_args(\"", " label=\"", " hint=\"", " title=\"", " submit=\""] {
                 for piece in text.split(call).skip(1) {
                     let key = piece.split('"').next().unwrap_or_default();
                     used.insert(key.to_owned());

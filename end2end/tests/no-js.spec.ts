@@ -2,6 +2,7 @@ import {
   expect,
   linkIn,
   openHeaderMenu,
+  pngImage,
   signOut,
   test,
   uniqueEmail,
@@ -188,4 +189,56 @@ test("billing works as plain forms: upgrade through the checkout page, then canc
   await page.getByTestId("resume").click();
   await expect(page.getByTestId("billing-date")).toContainText("Renews on");
   await expect(page.locator("html")).not.toHaveAttribute("data-hydrated", "true");
+});
+
+test("pictures and attachments upload as plain forms", async ({ page }) => {
+  await page.goto("/sign-up");
+  await page.getByLabel("Name").fill("Plain Uploader");
+  await page.getByLabel("Email address").fill(uniqueEmail("nojs-files"));
+  await page.getByLabel("Password", { exact: true }).fill("correct horse battery");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/orgs$/);
+
+  // The picture: chosen, then sent by the button; the server sends the browser back.
+  await page.goto("/account");
+  await page.getByLabel("Choose a picture").setInputFiles({
+    name: "me.png",
+    mimeType: "image/png",
+    buffer: pngImage(120, 80, [200, 40, 40]),
+  });
+  await page.getByRole("button", { name: "Upload" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByTestId("account-menu").locator("img.avatar")).toHaveAttribute("src", /^\/files\/avatars\//);
+
+  // A refusal comes back in the address and is rendered by the server, in words.
+  await page.getByLabel("Choose a picture").setInputFiles({
+    name: "notes.gif",
+    mimeType: "image/gif",
+    buffer: Buffer.from("plain text, not a picture"),
+  });
+  await page.getByRole("button", { name: "Upload" }).click();
+  await expect(page.getByTestId("avatar-settings").getByRole("alert")).toHaveText(
+    "Choose a JPEG, PNG, GIF or WebP picture.",
+  );
+
+  // A todo's attachment, added and removed with plain forms.
+  const slug = `plain-files-${Date.now()}`;
+  await page.goto("/orgs");
+  await page.getByLabel("Organization name").fill("Plain Files");
+  await page.getByLabel("Address (optional)").fill(slug);
+  await page.getByRole("button", { name: "Create organization" }).click();
+  const org = (await (await page.request.get(`/api/orgs/by-slug?slug=${slug}`)).json()).id as string;
+  const created = await page.request.post("/api/todos/create", {
+    form: { org, title: "With a file", priority: "low" },
+    headers: { accept: "application/json" },
+  });
+  const todo = (await created.json()).id as string;
+  await page.goto(`/o/${slug}/todos/${todo}/edit`);
+  await page.getByLabel("Choose a file").setInputFiles({ name: "plan.txt", mimeType: "text/plain", buffer: Buffer.from("the plan") });
+  await page.getByRole("button", { name: "Attach" }).click();
+  await expect(page).toHaveURL(new RegExp(`/todos/${todo}/edit$`));
+  const list = page.getByTestId("attachment-list");
+  await expect(list.getByRole("link", { name: "plan.txt" })).toBeVisible();
+  await list.getByRole("button", { name: "Remove plan.txt" }).click();
+  await expect(page.getByText("No files attached yet.")).toBeVisible();
 });

@@ -243,6 +243,21 @@ pub struct S3Config {
     pub credentials: Option<(String, Secret)>,
 }
 
+impl S3Config {
+    /// Where the bucket's signed addresses point (scheme, host and port; path-style requests),
+    /// which pages must allow pictures from: `S3_ENDPOINT`'s origin, or AWS's regional one.
+    pub fn origin(&self) -> String {
+        match &self.endpoint {
+            Some(endpoint) => {
+                let (scheme, rest) = endpoint.split_once("://").unwrap_or(("https", endpoint));
+                let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+                format!("{scheme}://{host}")
+            }
+            None => format!("https://s3.{}.amazonaws.com", self.region),
+        }
+    }
+}
+
 /// How organizations pay.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BillingConfig {
@@ -595,6 +610,19 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
+
+    #[test]
+    fn a_buckets_signed_addresses_come_from_its_endpoints_origin() {
+        let bucket = |endpoint: Option<&str>| S3Config {
+            bucket: "files".into(),
+            region: "eu-west-1".into(),
+            endpoint: endpoint.map(str::to_owned),
+            credentials: None,
+        };
+        assert_eq!(bucket(None).origin(), "https://s3.eu-west-1.amazonaws.com");
+        assert_eq!(bucket(Some("http://127.0.0.1:9000")).origin(), "http://127.0.0.1:9000");
+        assert_eq!(bucket(Some("https://r2.example.com/base/")).origin(), "https://r2.example.com");
+    }
 
     fn load(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
         let map: HashMap<String, String> =

@@ -240,6 +240,7 @@ fn bare(platform: Platform, user: &str) -> Router {
             is_admin: false,
             impersonated_by: None,
             time_zone: None,
+            avatar: None,
         },
         session_id: String::new(),
         impersonator_id: None,

@@ -9,6 +9,7 @@ use axum::{
     middleware::Next,
     response::Response,
 };
+use platform::config::StorageConfig;
 
 /// Longest request id accepted from a client.
 const MAX_REQUEST_ID_LEN: usize = 128;
@@ -63,9 +64,15 @@ pub async fn page_csp(State(state): State<AppState>, mut request: Request, next:
         } else {
             String::new()
         };
+        // Pictures: this origin (`/files/…`, which redirects to the bucket on S3), the
+        // browser's own copy of a picture being uploaded (`blob:`).
+        let bucket = match &state.platform.config.storage {
+            StorageConfig::S3(s3) => format!(" {}", s3.origin()),
+            StorageConfig::Local(_) => String::new(),
+        };
         let policy = format!(
             "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-             style-src 'self'; img-src 'self' data:; connect-src 'self'{reload}; \
+             style-src 'self'; img-src 'self' data: blob:{bucket}; connect-src 'self'{reload}; \
              frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
         );
         if let Ok(value) = HeaderValue::from_str(&policy) {

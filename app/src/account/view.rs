@@ -17,9 +17,10 @@ use crate::{
         model::{EMAIL_MAX_CHARS, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, percent_encode},
         view::{TokenFields, continue_after, refresh_user_on_success, use_current_user},
     },
+    files::view::AvatarSettings,
     forms::{Field, FormAlert, Submit, form_error, query_param},
     i18n::{Locale, use_i18n},
-    ui::{AuthCard, Avatar, AvatarSize, DataTable, Loaded, PageHeader, Tabs, Time},
+    ui::{AuthCard, DataTable, Loaded, PageHeader, Tabs, Time},
 };
 
 /// Renders `children` for a signed-in user; sends anyone else to sign in, and back here after.
@@ -59,7 +60,7 @@ fn SettingsNav() -> impl IntoView {
     view! { <Tabs label="settings-nav" items /> }
 }
 
-/// `/account`: name, language, address and avatar placeholder.
+/// `/account`: picture, name, language and address.
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     view! {
@@ -95,7 +96,7 @@ fn ProfileForm() -> impl IntoView {
                 <p role="status" class="notice">{move || i18n.t("email-changed")}</p>
             </Show>
             <div class="profile-head">
-                <Avatar name=user.name.clone() size=AvatarSize::Large />
+                <AvatarSettings />
                 <dl>
                     <dt>{move || i18n.t("field-email")}</dt>
                     <dd data-testid="profile-email">{user.email.clone()}</dd>
@@ -126,6 +127,7 @@ fn ProfileForm() -> impl IntoView {
             </ActionForm>
         </section>
     }
+    .into_any()
 }
 
 /// `/account/security`: password, address, sessions, deletion.

@@ -3,7 +3,7 @@
 use garde::Validate;
 use serde::{Deserialize, Serialize};
 
-use crate::{error::ErrorCode, validation::rule_error};
+use crate::{error::ErrorCode, files::model::Picture, validation::rule_error};
 
 /// Rows per page of the administration tables.
 pub const ADMIN_PAGE_SIZE: i64 = 25;
@@ -40,6 +40,9 @@ pub struct AdminUser {
     pub is_admin: bool,
     /// The ban in force, if any.
     pub banned: Option<BanInfo>,
+    /// The person's picture, if they uploaded one.
+    #[serde(default)]
+    pub avatar: Option<Picture>,
 }
 
 /// One page of accounts.
@@ -70,6 +73,9 @@ pub struct AdminOrg {
     pub plan: String,
     /// Created (`YYYY-MM-DD`).
     pub created_at: String,
+    /// Its logo, if it has one.
+    #[serde(default)]
+    pub logo: Option<Picture>,
 }
 
 /// One page of organizations.

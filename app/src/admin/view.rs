@@ -18,7 +18,7 @@ use crate::{
     billing::plans::Plan,
     forms::{FormAlert, form_error, query_param},
     i18n::{I18n, use_i18n},
-    ui::{Banner, Confirm, DataTable, Loaded, PageHeader, Tabs, Time, Tone},
+    ui::{Avatar, Banner, Confirm, DataTable, Loaded, PageHeader, Tabs, Time, Tone},
 };
 
 /// The search and page of the URL.
@@ -229,7 +229,12 @@ fn UserRow(user: AdminUser, actions: UserActions) -> impl IntoView {
     view! {
         <tr data-user=user.email.clone()>
             <td>{user.email.clone()}</td>
-            <td>{user.name.clone()}</td>
+            <td>
+                <span class="person">
+                    <Avatar name=user.name.clone() src=user.avatar.clone().map(|picture| picture.small) />
+                    {user.name.clone()}
+                </span>
+            </td>
             <td>{user.organizations}</td>
             <td><Time at=user.created_at.clone() /></td>
             <td data-testid="user-status">{status}</td>
@@ -332,7 +337,12 @@ fn AdminOrgs() -> impl IntoView {
                                 let slug = org.slug.clone();
                                 view! {
                                     <tr data-org=slug>
-                                        <td>{org.name}</td>
+                                        <td>
+                                            <span class="person">
+                                                <Avatar name=org.name.clone() src=org.logo.map(|logo| logo.small) logo=true />
+                                                {org.name}
+                                            </span>
+                                        </td>
                                         <td><code>{org.slug}</code></td>
                                         <td data-testid="org-members">{org.members}</td>
                                         <td>{plan_name(i18n, &org.plan)}</td>

@@ -4,7 +4,7 @@
 use garde::Validate;
 use serde::{Deserialize, Serialize};
 
-use crate::{error::ErrorCode, validation::rule_error};
+use crate::{error::ErrorCode, files::model::Picture, validation::rule_error};
 
 /// Shortest accepted password, in characters.
 pub const PASSWORD_MIN_CHARS: usize = 8;
@@ -38,6 +38,9 @@ pub struct SessionUser {
     /// it, and in UTC until it is known.
     #[serde(default)]
     pub time_zone: Option<String>,
+    /// The person's picture, if they uploaded one.
+    #[serde(default)]
+    pub avatar: Option<Picture>,
 }
 
 /// Trims and lower-cases an email address: the one form stored and compared.

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod model;
+pub mod view;
 
 #[cfg(feature = "ssr")]
 pub mod http;

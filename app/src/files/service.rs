@@ -196,6 +196,7 @@ pub async fn replace_avatar(
         }
     };
     remove(platform, &old).await;
+    show_new_avatar(platform, user_id).await;
     tracing::info!("avatar changed");
     Ok(Picture { large: format!("/files/{large}"), small: format!("/files/{small}") })
 }
@@ -205,7 +206,16 @@ pub async fn remove_avatar(platform: &Platform, auth: &AuthContext) -> Result<()
     let old =
         saved(store::set_avatar(&platform.db, &auth.user.id, None, now_utc()).await?, "user")?;
     remove(platform, &old).await;
+    show_new_avatar(platform, &auth.user.id).await;
     Ok(())
+}
+
+/// Drops `user_id`'s cached sessions so every page shows the new picture; the picture is saved
+/// whatever happens here (a failure only delays it until the cache expires).
+async fn show_new_avatar(platform: &Platform, user_id: &str) {
+    if let Err(error) = crate::auth::server::service::refresh_sessions(platform, user_id).await {
+        tracing::warn!(%error, "cached sessions not refreshed after an avatar change");
+    }
 }
 
 /// Sets organization `org`'s logo to `picture`, counted in its storage; the old one is removed

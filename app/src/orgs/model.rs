@@ -4,7 +4,7 @@ use garde::Validate;
 use serde::{Deserialize, Serialize};
 
 use super::permissions::Role;
-use crate::{error::ErrorCode, validation::rule_error};
+use crate::{error::ErrorCode, files::model::Picture, validation::rule_error};
 
 /// Longest organization name.
 pub const ORG_NAME_MAX_CHARS: usize = 100;
@@ -52,6 +52,9 @@ pub struct OrgSummary {
     pub slug: String,
     /// The caller's role in it.
     pub role: Role,
+    /// Its logo, if it has one.
+    #[serde(default)]
+    pub logo: Option<Picture>,
 }
 
 /// Whether `slug` has the form `[a-z0-9-]{2,48}` and is not reserved; the code says why not.
@@ -184,6 +187,9 @@ pub struct MemberInfo {
     pub role: Role,
     /// Joined (`YYYY-MM-DD`).
     pub joined_at: String,
+    /// The member's picture, if they uploaded one.
+    #[serde(default)]
+    pub avatar: Option<Picture>,
 }
 
 fn role_rule(value: &str) -> garde::Result {

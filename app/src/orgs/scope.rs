@@ -21,6 +21,7 @@ use super::{
 use crate::{
     auth::server::AuthContext,
     error::AppError,
+    files::model::Picture,
     state::AppState,
     validation::{Parse, parse, validate},
 };
@@ -51,6 +52,7 @@ pub struct OrgScope {
     name: String,
     slug: String,
     role: Role,
+    logo: Option<Picture>,
     auth: AuthContext,
 }
 
@@ -130,6 +132,7 @@ impl OrgScope {
             .ok_or_else(|| AppError::not_found("organization"))?;
         let scope = Self {
             role: Role::from_stored(&role)?,
+            logo: org.logo(),
             id: org.id,
             name: org.name,
             slug: org.slug,
@@ -185,6 +188,7 @@ impl OrgScope {
             name: self.name.clone(),
             slug: self.slug.clone(),
             role: self.role,
+            logo: self.logo.clone(),
         }
     }
 

@@ -17,6 +17,7 @@ use crate::{
     audit::AuditEntry,
     auth::server::{AuthContext, service::redirect_after},
     error::{AppError, ErrorCode},
+    files::model::Picture,
     state::AppState,
     validation::validate,
 };
@@ -43,7 +44,7 @@ pub async fn list() -> Result<Vec<OrgSummary>, AppError> {
     rows.into_iter()
         .map(|(org, role)| {
             let role = Role::from_stored(&role)?;
-            Ok(OrgSummary { id: org.id, name: org.name, slug: org.slug, role })
+            Ok(OrgSummary { logo: org.logo(), id: org.id, name: org.name, slug: org.slug, role })
         })
         .collect()
 }
@@ -100,7 +101,7 @@ pub async fn create(mut input: CreateOrgInput) -> Result<OrgSummary, AppError> {
         .map_err(map_unique)?;
     tracing::info!(org_id = %id, user_id = %auth.user.id, "organization created");
     redirect_after(None, &format!("/o/{slug}"));
-    Ok(OrgSummary { id, name: input.name, slug, role: Role::Owner })
+    Ok(OrgSummary { id, name: input.name, slug, role: Role::Owner, logo: None })
 }
 
 /// Renames an organization and sets its slug (`organization:update`).
@@ -121,12 +122,7 @@ pub async fn update(mut input: UpdateOrgInput) -> Result<OrgSummary, AppError> {
         .map_err(map_unique)?;
     tracing::info!(org_id = %org.id(), user_id = %org.user_id(), "organization updated");
     redirect_after(None, &format!("/o/{}/settings", input.slug));
-    Ok(OrgSummary {
-        id: org.id().to_string(),
-        name: input.name,
-        slug: input.slug,
-        role: org.role(),
-    })
+    Ok(OrgSummary { name: input.name, slug: input.slug, ..org.summary() })
 }
 
 /// Deletes an organization (`organization:delete`, owners only) with everything in it.
@@ -168,7 +164,7 @@ pub async fn members(input: OrgInput) -> Result<Vec<MemberInfo>, AppError> {
     let (platform, org) = OrgScope::enter(&input, Permission::OrganizationRead).await?;
     let rows = store::members(&platform.db, org.id()).await?;
     rows.into_iter()
-        .map(|(user_id, name, email, role, joined)| {
+        .map(|(user_id, name, email, role, joined, avatar, avatar_small)| {
             let role = Role::from_stored(&role)?;
             Ok(MemberInfo {
                 user_id,
@@ -176,6 +172,7 @@ pub async fn members(input: OrgInput) -> Result<Vec<MemberInfo>, AppError> {
                 email,
                 role,
                 joined_at: joined.format("%Y-%m-%d").to_string(),
+                avatar: Picture::of(avatar.as_deref(), avatar_small.as_deref()),
             })
         })
         .collect()

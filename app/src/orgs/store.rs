@@ -9,7 +9,10 @@ use platform::{
 };
 
 use super::{id::OrgId, lock::lock_org};
-use crate::audit::{AuditEntry, org_audit};
+use crate::{
+    audit::{AuditEntry, org_audit},
+    files::model::Picture,
+};
 
 /// An organization as stored.
 #[derive(Clone, Debug, diesel::Queryable, diesel::Selectable)]
@@ -25,6 +28,17 @@ pub struct OrgRow {
     pub created_at: NaiveDateTime,
     /// Last changed.
     pub updated_at: NaiveDateTime,
+    /// The logo's 256-pixel storage key.
+    pub logo_key: Option<String>,
+    /// The logo's 64-pixel storage key.
+    pub logo_small_key: Option<String>,
+}
+
+impl OrgRow {
+    /// The logo's addresses, if there is one.
+    pub fn logo(&self) -> Option<Picture> {
+        Picture::of(self.logo_key.as_deref(), self.logo_small_key.as_deref())
+    }
 }
 
 #[derive(diesel::Insertable)]
@@ -208,21 +222,30 @@ pub async fn delete_where_only_member(db: &Db, user_id: &str) -> Result<(), DbEr
 }
 
 /// The members of `org_id` with their account, by name.
-pub async fn members(
-    db: &Db,
-    org_id: OrgId<'_>,
-) -> Result<Vec<(String, String, String, String, NaiveDateTime)>, DbError> {
+pub async fn members(db: &Db, org_id: OrgId<'_>) -> Result<Vec<MemberRow>, DbError> {
     use platform::db::schema::users;
     Ok(platform::with_conn!(db, conn => {
         memberships::table
             .inner_join(users::table)
             .filter(memberships::organization_id.eq(org_id.as_str()))
             .order((users::name.asc(), users::id.asc()))
-            .select((users::id, users::name, users::email, memberships::role, memberships::created_at))
+            .select((
+                users::id,
+                users::name,
+                users::email,
+                memberships::role,
+                memberships::created_at,
+                users::avatar_key,
+                users::avatar_small_key,
+            ))
             .load(conn)
             .await?
     }))
 }
+
+/// A member as [`members`] lists them: user id, name, address, role, joined, picture keys.
+pub type MemberRow =
+    (String, String, String, String, NaiveDateTime, Option<String>, Option<String>);
 
 /// What a change to the owners of an organization would leave.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

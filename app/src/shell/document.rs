@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
     })));
     crate::preferences::view::report_time_zone(current);
     PageLoadFailure::provide();
+    crate::orgs::view::OrgsChanged::provide();
 
     view! {
         <Html attr:lang=move || i18n.locale.get().as_str() attr:data-theme=move || theme.0.get().as_str() />

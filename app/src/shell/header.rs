@@ -61,6 +61,7 @@ fn AccountMenu() -> impl IntoView {
     move || match current.get() {
         Some(user) => Either::Left({
             let name = user.name.clone();
+            let avatar = user.avatar.clone().map(|picture| picture.small);
             view! {
                 // Named by the person's name: the text it shows, which a phone's width hides.
                 <Menu
@@ -69,7 +70,7 @@ fn AccountMenu() -> impl IntoView {
                     testid="account-menu"
                     summary=move || {
                         view! {
-                            <Avatar name=name.clone() />
+                            <Avatar name=name.clone() src=avatar.clone() />
                             <span class="account-name" data-testid="account-name">{name.clone()}</span>
                         }
                     }

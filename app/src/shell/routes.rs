@@ -3,8 +3,9 @@
 //!
 //! The areas follow how people move: the sign-in ways (`public`), joining and recovering
 //! (`join`), one's own account and organizations (`account`), an organization's frame
-//! (`org`), its administration (`org_admin`), its todos (`todos`), its billing (`billing`) and
-//! the platform administration (`admin`). Measured against a chunk per page, this keeps the todos page at
+//! (`org`), its administration (`org_admin`), its todos (`todos`) and a todo's edit page with
+//! its attachments (`todo_edit`), its billing (`billing`) and the platform administration
+//! (`admin`). Measured against a chunk per page, this keeps the todos page at
 //! the same bytes with 49 files instead of 137, and it becomes interactive sooner
 //! (`docs/operations.md`). A new page joins the area it is reached from.
 
@@ -104,8 +105,9 @@ lazy_page!(
     TodosRoute: TodosPage in todos
 );
 lazy_page!(
-    /// `/o/{slug}/todos/{id}/edit`
-    TodoEditRoute: TodoEditPage in todos
+    /// `/o/{slug}/todos/{id}/edit`: its own chunk, so the list does not carry the edit form
+    /// and the attachments (uploads, progress, drops) it does not show.
+    TodoEditRoute: TodoEditPage in todo_edit
 );
 lazy_page!(
     /// `/o/{slug}/team`

@@ -1,4 +1,5 @@
-//! The round badge with a person's initials, where a photo will go.
+//! The round badge of a person (or the rounded square of an organization): their picture when
+//! they uploaded one, their initials otherwise.
 
 use leptos::prelude::*;
 
@@ -21,23 +22,50 @@ pub enum AvatarSize {
     Large,
 }
 
-/// A person's initials in a circle. Decorative: the name is always written beside it.
+/// A picture, or initials, in a circle (a rounded square for an organization's logo).
+/// Decorative: the name is always written beside it.
 #[component]
 pub fn Avatar(
     /// The name the initials come from.
     #[prop(into)]
     name: String,
+    /// The uploaded picture's address, if any: its 64-pixel file for [`AvatarSize::Small`],
+    /// its 256-pixel one for [`AvatarSize::Large`].
+    #[prop(default = None)]
+    src: Option<String>,
     /// Its size.
     #[prop(optional)]
     size: AvatarSize,
+    /// An organization's logo rather than a person.
+    #[prop(optional)]
+    logo: bool,
 ) -> impl IntoView {
-    let class = match size {
-        AvatarSize::Small => "avatar",
-        AvatarSize::Large => "avatar avatar-large",
-    };
-    // The letters are drawn by the stylesheet (`attr(data-initials)`): not text, so they are
-    // never read out or counted in the name of a button the avatar sits in.
-    view! { <span class=class data-initials=initials(&name) aria-hidden="true"></span> }
+    let mut class = String::from("avatar");
+    if size == AvatarSize::Large {
+        class.push_str(" avatar-large");
+    }
+    if logo {
+        class.push_str(" avatar-logo");
+    }
+    match src {
+        // `alt=""`: the name is beside it.
+        Some(src) => {
+            let pixels = match size {
+                AvatarSize::Small => 64,
+                AvatarSize::Large => 256,
+            };
+            view! {
+                <img class=class src=src alt="" width=pixels height=pixels loading="lazy" decoding="async" />
+            }
+            .into_any()
+        }
+        // The letters are drawn by the stylesheet (`attr(data-initials)`): not text, so they
+        // are never read out or counted in the name of a button the avatar sits in.
+        None => {
+            view! { <span class=class data-initials=initials(&name) aria-hidden="true"></span> }
+                .into_any()
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! The design system's components, which every page builds with: page header, tabs, menus,
-//! data tables, times, empty states, banners, dialogs and confirmations, avatars, cards, error panels, the not-found page and
+//! data tables, times, sizes, empty states, banners, dialogs and confirmations, avatars, cards, error panels, the not-found page and
 //! toasts. Buttons are classes (`btn btn-primary|secondary|quiet|danger`, see
 //! `style/main.css`), so a plain `<button>`, a form's submit and a link look alike. The kit
 //! depends on the core (errors, i18n) only — never on a feature — so any feature may use it;
@@ -7,6 +7,7 @@
 
 mod avatar;
 mod banner;
+mod bytes;
 mod card;
 mod details;
 mod dialog;
@@ -27,6 +28,7 @@ mod tokens;
 
 pub use avatar::{Avatar, AvatarSize, initials};
 pub use banner::{Banner, Tone};
+pub use bytes::format_bytes;
 pub use card::AuthCard;
 pub use details::{AUDIT_COLUMNS, describe};
 pub use dialog::{Confirm, Dialog};

@@ -17,7 +17,7 @@ use crate::common::{TestApp, block_on};
 
 /// The app on each database with files on local disk, and one with files on S3 when
 /// `TEST_S3_ENDPOINT` names a server.
-async fn apps() -> Vec<TestApp> {
+pub(crate) async fn apps() -> Vec<TestApp> {
     let mut apps = TestApp::each_backend().await;
     match test_s3_endpoint() {
         Some(endpoint) => {

@@ -158,6 +158,11 @@ fn an_avatar_is_resized_to_two_sizes_and_replacing_it_removes_the_old_one() {
             assert_eq!((decoded.width(), decoded.height()), (256, 256));
             let decoded = image::load_from_memory(&app.get(&small).await.body).expect("picture");
             assert_eq!((decoded.width(), decoded.height()), (64, 64));
+            // Shown at once wherever the person is (the cached session is refreshed).
+            assert_eq!(app.get_by(&user, "/api/auth/me").await.json()["avatar"], first);
+            let org = app.org(&user, "Pictures").await;
+            let members = app.get_by(&user, &format!("/api/orgs/members?org={}", org.id)).await;
+            assert_eq!(members.json()[0]["avatar"], first);
 
             let second = app.avatar(&user, &transparent(300)).await;
             assert_eq!(second.status, StatusCode::OK, "{}", second.text());
@@ -175,6 +180,7 @@ fn an_avatar_is_resized_to_two_sizes_and_replacing_it_removes_the_old_one() {
             let removed = app.send(request).await;
             assert_eq!(removed.status, StatusCode::OK, "{}", removed.text());
             assert!(!app.is_stored(&second_large).await, "a removed picture is gone");
+            assert!(app.get_by(&user, "/api/auth/me").await.json()["avatar"].is_null());
         }
     });
 }
@@ -395,6 +401,11 @@ fn a_logo_needs_organization_update_and_counts_in_the_organizations_storage() {
             let stored = app.stored_bytes(&org).await;
             assert!(stored > 0);
             assert_eq!(app.storage_used(&owner, &org).await, stored);
+            // Every member sees it where the organization is named.
+            let logo = set.json();
+            let found = app.get_by(&member, &format!("/api/orgs/by-slug?slug={}", org.slug)).await;
+            assert_eq!(found.json()["logo"], logo);
+            assert_eq!(app.get_by(&member, "/api/orgs").await.json()[0]["logo"], logo);
 
             let replaced = app.logo(&owner, &org, &transparent(90)).await;
             assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.text());
@@ -406,6 +417,8 @@ fn a_logo_needs_organization_update_and_counts_in_the_organizations_storage() {
             assert_eq!(removed.status, StatusCode::OK, "{}", removed.text());
             assert_eq!(app.stored_bytes(&org).await, 0);
             assert_eq!(app.storage_used(&owner, &org).await, 0);
+            let found = app.get_by(&owner, &format!("/api/orgs/by-slug?slug={}", org.slug)).await;
+            assert!(found.json()["logo"].is_null());
             let audit = app.get_by(&owner, &format!("/api/orgs/audit?org={}", org.id)).await;
             let actions = crate::common::audit_actions(&audit.json()).join(",");
             assert!(actions.contains("organization.logo_changed"), "{actions}");
@@ -595,7 +608,8 @@ async fn set_storage_used(app: &TestApp, org: &TestOrg, bytes: i64) {
 #[test]
 fn usage_equals_the_bytes_in_storage_after_a_random_sequence_of_changes() {
     block_on(async {
-        for app in TestApp::each_backend().await {
+        // On local disk with each database, and on S3 when a server is configured.
+        for app in crate::files::apps().await {
             let owner = app.user("random@example.com").await;
             let org = app.org(&owner, "Random").await;
             let mut todos: Vec<String> = Vec::new();
@@ -668,7 +682,7 @@ fn usage_equals_the_bytes_in_storage_after_a_random_sequence_of_changes() {
 #[test]
 fn deleting_an_organization_or_an_account_removes_its_files() {
     block_on(async {
-        for app in TestApp::each_backend().await {
+        for app in crate::files::apps().await {
             let owner = app.user("leaving@example.com").await;
             let org = app.org(&owner, "Leaving").await;
             let todo = app.todo(&owner, &org, "Last").await;

@@ -277,6 +277,8 @@ pub async fn sign_up(mut input: SignUpInput) -> Result<SessionUser, AppError> {
         ban_reason: None,
         banned_until: None,
         time_zone: None,
+        avatar_key: None,
+        avatar_small_key: None,
     };
     sign_in_as(&platform, &user).await?;
     let context = MailContext::of_request()?;

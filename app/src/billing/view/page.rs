@@ -5,7 +5,6 @@
 use leptos::{form::ActionForm, prelude::*};
 use leptos_router::{NavigateOptions, hooks::use_navigate};
 
-use super::format_bytes;
 use crate::{
     billing::{
         api::{
@@ -26,7 +25,7 @@ use crate::{
         permissions::Permission,
         view::WithOrg,
     },
-    ui::{DataTable, EmptyState, Loaded, Time, follow_feed},
+    ui::{DataTable, EmptyState, Loaded, Time, follow_feed, format_bytes},
 };
 
 /// The translation key of each refusal reason the billing forms explain.

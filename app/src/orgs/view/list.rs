@@ -84,7 +84,7 @@ fn OrgList(list: Vec<OrgSummary>) -> impl IntoView {
                     let role = org.role;
                     view! {
                         <li>
-                            <Avatar name=org.name.clone() />
+                            <Avatar name=org.name.clone() src=org.logo.map(|logo| logo.small) logo=true />
                             <span class="org-list-name">
                                 <A href=format!("/o/{}", org.slug)>
                                     <strong>{org.name}</strong>

@@ -12,5 +12,5 @@ pub use audit::AuditPage;
 pub use layout::{ActiveOrg, OrgLayout, OrgOverview, WithOrg, use_active_org};
 pub use list::OrgsPage;
 pub use settings::OrgSettingsPage;
-pub use switcher::OrgSwitcher;
+pub use switcher::{OrgSwitcher, OrgsChanged};
 pub use team::TeamPage;

@@ -7,6 +7,7 @@ use leptos_router::{NavigateOptions, hooks::use_navigate};
 use super::layout::{WithOrg, use_active_org};
 use crate::{
     auth::view::{continue_after, use_current_user},
+    files::view::LogoSettings,
     forms::{Field, FormAlert, Submit, form_error},
     i18n::use_i18n,
     orgs::{
@@ -34,6 +35,7 @@ fn OrgSettings(org: OrgSummary) -> impl IntoView {
     let is_owner = org.role == Role::Owner;
     view! {
         <GeneralForm org=org.clone() />
+        <LogoSettings org=org.clone() />
         {is_owner.then(|| view! { <TransferForm org=org.clone() /> })}
         {org.role.can(Permission::OrganizationDelete).then(|| view! { <DeleteForm org=org.clone() /> })}
     }

@@ -17,7 +17,7 @@ use crate::{
         model::{MemberInfo, OrgInput, OrgSummary},
         permissions::{Permission, Role},
     },
-    ui::{Confirm, DataTable, Dialog, Loaded, Time},
+    ui::{Avatar, Confirm, DataTable, Dialog, Loaded, Time},
 };
 
 /// `/o/{slug}/team`.
@@ -122,7 +122,12 @@ fn MembersTable(org: OrgSummary, list: Vec<MemberInfo>, actions: MemberActions) 
                     let role = member.role;
                     view! {
                         <tr data-member=member.email.clone()>
-                            <td>{member.name.clone()}</td>
+                            <td>
+                                <span class="person">
+                                    <Avatar name=member.name.clone() src=member.avatar.clone().map(|picture| picture.small) />
+                                    {member.name.clone()}
+                                </span>
+                            </td>
                             <td>{member.email.clone()}</td>
                             <td data-testid="member-role">{move || i18n.t(role.label_key())}</td>
                             <td><Time at=member.joined_at.clone() /></td>

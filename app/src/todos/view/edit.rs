@@ -11,6 +11,7 @@ use leptos_router::{
 use super::{Names, assignable, assignee_options, names_of};
 use crate::{
     error::{AppError, ErrorCode},
+    files::view::Attachments,
     forms::FormAlert,
     i18n::use_i18n,
     orgs::{
@@ -63,6 +64,7 @@ fn EditTodo(org: OrgSummary) -> impl IntoView {
                 }}
             </Suspense>
         </section>
+        <Attachments org=org.get_value() todo=id />
     }
     .into_any()
 }

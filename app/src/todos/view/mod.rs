@@ -28,11 +28,11 @@ pub fn indirect_keys() -> Vec<&'static str> {
     keys
 }
 
-/// Member names by user id, for the assignee column and the assignee pickers.
-type Names = HashMap<String, String>;
+/// Members by user id, for the assignee column (name and picture) and the assignee pickers.
+type Names = HashMap<String, MemberInfo>;
 
 fn names_of(members: &[MemberInfo]) -> Names {
-    members.iter().map(|m| (m.user_id.clone(), m.name.clone())).collect()
+    members.iter().map(|m| (m.user_id.clone(), m.clone())).collect()
 }
 
 /// The options of an assignee picker, by name: every member for those who may assign, else
@@ -41,7 +41,7 @@ fn assignable(names: &Names, can_assign: bool, keep: &[&str]) -> Vec<(String, St
     let mut options: Vec<(String, String)> = names
         .iter()
         .filter(|(id, _)| can_assign || keep.contains(&id.as_str()))
-        .map(|(id, name)| (id.clone(), name.clone()))
+        .map(|(id, member)| (id.clone(), member.name.clone()))
         .collect();
     options.sort_by_key(|option| option.1.to_lowercase());
     options

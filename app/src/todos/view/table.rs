@@ -8,7 +8,10 @@ use super::{Names, query, today};
 use crate::{
     forms::error_message,
     i18n::{I18n, use_i18n},
-    orgs::{model::OrgSummary, permissions::Permission},
+    orgs::{
+        model::{MemberInfo, OrgSummary},
+        permissions::Permission,
+    },
     todos::{
         api::{DeleteTodo, ToggleTodo, delete_todo, toggle_todo, undo_delete},
         model::{ListTodosInput, Todo, TodoInput, TodoPage, UNDO_SECONDS, UndoInput},
@@ -124,7 +127,7 @@ pub(super) fn Table(
 fn Row(
     page: Page,
     todo: Todo,
-    assignee: Option<String>,
+    assignee: Option<MemberInfo>,
     today: String,
     slug: String,
 ) -> impl IntoView {
@@ -238,11 +241,11 @@ fn Row(
             </td>
             <td><Time at=todo.created_at.clone() day_only=true /></td>
             <td>
-                {assignee.map(|name| {
+                {assignee.map(|member| {
                     view! {
                         <span class="assignee">
-                            <Avatar name=name.clone() />
-                            {name}
+                            <Avatar name=member.name.clone() src=member.avatar.map(|picture| picture.small) />
+                            {member.name}
                         </span>
                     }
                 })}

@@ -8,7 +8,7 @@ use platform::{
     db::schema::{auth_tokens, sessions, users},
 };
 
-use crate::auth::model::SessionUser;
+use crate::{auth::model::SessionUser, files::model::Picture};
 
 /// A user as stored.
 #[derive(Clone, Debug, diesel::Queryable, diesel::Selectable)]
@@ -38,6 +38,10 @@ pub struct UserRow {
     pub banned_until: Option<NaiveDateTime>,
     /// The IANA time zone the person's browser reported.
     pub time_zone: Option<String>,
+    /// The picture's 256-pixel storage key.
+    pub avatar_key: Option<String>,
+    /// The picture's 64-pixel storage key.
+    pub avatar_small_key: Option<String>,
 }
 
 impl UserRow {
@@ -52,7 +56,13 @@ impl UserRow {
             is_admin: false,
             impersonated_by: None,
             time_zone: self.time_zone.clone(),
+            avatar: self.avatar(),
         }
+    }
+
+    /// The picture's addresses, if there is one.
+    pub fn avatar(&self) -> Option<Picture> {
+        Picture::of(self.avatar_key.as_deref(), self.avatar_small_key.as_deref())
     }
 
     /// Whether a ban is in force at `now`.
